@@ -1,0 +1,45 @@
+/**
+ * lh-brain: the Node CLI. Thin: parses arguments (commander), builds the ports, calls the core.
+ * Exit 0 on success; 2 with a one-line reason on a usage error; 1 with a one-line reason otherwise.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { registerMigrate } from './commands/migrate.ts';
+import { UsageError } from './errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('lh-brain')
+    .description('Lead Hunter Brain: measure the lead funnel, detect bottlenecks, spawn skills, A/B test them, keep the winners.')
+    .version('0.1.0')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL (default: env DATABASE_URL, else the embedded database)'))
+    .addOption(new Option('--data-dir <dir>', 'directory of the embedded database (default: .lh-brain/pgdata, or env LH_BRAIN_DATA_DIR)'))
+    .addOption(new Option('--memory', 'use a throw-away in-memory embedded database'))
+    .addOption(new Option('--now <iso-timestamp>', "the run's clock (default: the real time)"))
+    .addOption(new Option('--json', 'print one JSON document on stdout; logs go to stderr'))
+    .addOption(new Option('-q, --quiet', 'only warnings and errors on stderr'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerMigrate(program);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; commander has already printed the message
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`lh-brain: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`lh-brain: ${e.message.split('\n')[0]}\n`);
+    if (process.env['LH_BRAIN_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
+    return 1;
+  }
+}
