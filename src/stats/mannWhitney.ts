@@ -62,7 +62,7 @@ function upperP(u: number, mu: number, sigma: number): { z: number; p: number } 
  * method='asymptotic', use_continuity=True) and R wilcox.test(x1, x2, exact=FALSE, correct=TRUE).
  * All values tied (σ = 0) → p = 1 (nothing distinguishes the groups).
  * Example (R: wilcox.test(extra ~ group, data = sleep, exact = FALSE)): n1 = n2 = 10,
- * rankSum1 = 80.5, tieTermSum = 24 → W = U1 = 25.5, p ≈ 0.06933.
+ * rankSum1 = 80.5, tieTermSum = 18 → W = U1 = 25.5, p ≈ 0.06933.
  */
 export function mannWhitneyFromRanks(s: RankSumSummary): MannWhitneyResult | StatsFailure {
   const bad = check(s);

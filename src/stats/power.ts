@@ -35,7 +35,8 @@ function checkRates(p1: number, p2: number): InvalidInput | null {
  * Statistical Methods for Rates and Proportions, 3rd ed. 2003, eq. 4.14 without the correction);
  * this is what R power.prop.test(strict = FALSE) solves.
  * It plans for "p < α" only — not for the seed rule's extra lift condition (see sampleSizeForSeedRule).
- * Example: 0.30 → 0.33, α = 0.05, power 0.8 → nExact ≈ 3761.6, nPerGroup = 3762.
+ * Example: 0.30 → 0.33, α = 0.05, power 0.8 → nExact ≈ 3762.4, nPerGroup = 3763 (research notes: ~3,762);
+ * R's own example power.prop.test(p1 = .50, p2 = .75, power = .90) prints n = 76.7.
  */
 export function sampleSizeTwoProportions(
   p1: number,
@@ -58,7 +59,7 @@ export function sampleSizeTwoProportions(
 /**
  * Power of the classic pooled z-test at n per group (inverse of sampleSizeTwoProportions; ignores
  * the far tail in the wrong direction, like R power.prop.test(strict = FALSE)).
- * Example: p1 = 0.5, p2 = 0.75, n = 76.65 → ≈ 0.90 (R: power.prop.test(p1=.5, p2=.75, power=.9)).
+ * Example: p1 = 0.5, p2 = 0.75, n = 76.7 → ≈ 0.90 (R: power.prop.test(p1=.5, p2=.75, power=.9)).
  */
 export function powerTwoProportions(p1: number, p2: number, nPerGroup: number, alpha = 0.05): number {
   const pBar = (p1 + p2) / 2;
@@ -73,7 +74,8 @@ export function powerTwoProportions(p1: number, p2: number, nPerGroup: number, a
  * expected value); then the joint probability is integrated numerically (keepEventProbability).
  * The lift condition matters: a true lift equal to the threshold is kept at most ~50 % of the time
  * however large n is. Checked against a seeded Monte-Carlo simulation in the tests.
- * Example: 0.30 → 0.36 at n = 500 → ≈ 0.43 (plain z-test power would be ≈ 0.81).
+ * Example: 0.30 → 0.33 (+10 %) at n = 3000 → 0.50, while the plain z-test power is 0.71;
+ * 0.30 → 0.36 at n = 500 → 0.52 (here significance already implies an observed lift > 10 %).
  */
 export function powerOfSeedRule(
   p1: number,
@@ -105,7 +107,7 @@ export function powerOfSeedRule(
  * (default 0.8), by bracketing + bisection on powerOfSeedRule. Returns `unreachable` when the true
  * lift p2/p1 − 1 is ≤ minLiftPct (the KEEP probability then tends to ≤ 50 % as n grows) or when
  * more than 10 million per group would be needed.
- * Example: 0.30 → 0.36 (+20 %) → ≈ 1,480 per group; 0.30 → 0.33 (+10 %) → unreachable.
+ * Example: 0.30 → 0.36 (+20 %) → 963 per group; 0.30 → 0.345 (+15 %) → 1,698; 0.30 → 0.33 → unreachable.
  */
 export function sampleSizeForSeedRule(
   p1: number,

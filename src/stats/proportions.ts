@@ -38,7 +38,7 @@ export interface TwoProportionResult {
   confidence: number;
 }
 
-/** Validates one group; returns a failure or null. */
+/** Validates one group (integer counts, successes ≤ n, n > 0); returns a failure or null. Example: {successes: 3, n: 2} → invalid-input. */
 export function checkProportionGroup(g: ProportionGroup, label: string): StatsFailure | null {
   if (!isCount(g.successes) || !isCount(g.n)) {
     return invalid(`${label}: successes and n must be integers ≥ 0 (got ${g.successes}/${g.n})`);
@@ -52,7 +52,7 @@ export function checkProportionGroup(g: ProportionGroup, label: string): StatsFa
  * Relative lift of p2 over p1 in %, with a CI from the delta method on ln(p̂2/p̂1):
  * Var ≈ (1−p1)/x1 + (1−p2)/x2 (Katz et al. 1978 log risk-ratio interval; R epitools::riskratio.wald),
  * exponentiated back, so the interval is asymmetric and never crosses −100 %.
- * Example: 300/1000 vs 330/1000 → lift 10 %, 95 % CI ≈ [−4.3 %, 26.4 %].
+ * Example: 300/1000 vs 330/1000 → lift 10 %, 95 % CI ≈ [−3.4 %, 25.2 %].
  */
 export function relativeLift(control: ProportionGroup, treatment: ProportionGroup, z: number):
   { lift: RelativeLift | null; reason: string | null } {
@@ -81,7 +81,7 @@ export function relativeLift(control: ProportionGroup, treatment: ProportionGrou
  * rates are equal, so there is no evidence of a difference and we return z = 0, p = 1 (R gives NaN).
  * The test is on the absolute difference; the lift is reported, not tested (its delta-method z is
  * skewed at small n).
- * Example: control 300/1000, treatment 360/1000 → z ≈ 2.866, p ≈ 0.00416, lift 20 %.
+ * Example: control 300/1000, treatment 360/1000 → z ≈ 2.853, p ≈ 0.00433, lift 20 %.
  */
 export function twoProportionTest(
   control: ProportionGroup,

@@ -23,10 +23,12 @@ export interface Interval {
   upper: number;
 }
 
+/** Builds an `invalid-input` failure. Example: invalid('n must be ≥ 0'). */
 export function invalid(reason: string): InvalidInput {
   return { kind: 'invalid-input', reason };
 }
 
+/** Builds an `insufficient-data` failure. Example: insufficient('n = 0'). */
 export function insufficient(reason: string): InsufficientData {
   return { kind: 'insufficient-data', reason };
 }
