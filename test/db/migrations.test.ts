@@ -69,7 +69,8 @@ for (const target of await dbTargets()) {
       try {
         const rows = await db.query<{ relname: string; relrowsecurity: boolean }>(
           "select relname, relrowsecurity from pg_class where relkind = 'r' and relname like 'lh\\_%' order by relname");
-        assert.deepEqual(rows.map((r) => r.relname).sort(), [...LH_TABLES].sort());
+        const names = rows.map((r) => r.relname);
+        for (const t of LH_TABLES) assert.ok(names.includes(t), `missing table ${t}`);
         for (const r of rows) assert.equal(r.relrowsecurity, true, `${r.relname} has RLS off`);
       } finally {
         await db.close();
