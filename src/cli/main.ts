@@ -3,7 +3,13 @@
  * Exit 0 on success; 2 with a one-line reason on a usage error; 1 with a one-line reason otherwise.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { registerAnalyze } from './commands/analyze.ts';
+import { registerDaily } from './commands/daily.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerPlan } from './commands/plan.ts';
+import { registerReport } from './commands/report.ts';
+import { registerSimulate } from './commands/simulate.ts';
+import { registerWorker } from './commands/worker.ts';
 import { UsageError } from './errors.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +25,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerMigrate(program);
+  registerDaily(program);
+  registerAnalyze(program);
+  registerPlan(program);
+  registerSimulate(program);
+  registerReport(program);
+  registerWorker(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -39,7 +39,8 @@ export function wrapPglite(db: PGliteLike): Database {
 function wrap(runner: Runner): Queryable {
   return {
     async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      return (await runner.query<T>(text, params as unknown[])).rows;
+      // parsers per query: a clone() of a PGlite does not inherit the options it was created with
+      return (await runner.query<T>(text, params as unknown[], { parsers })).rows;
     },
     async script(text: string): Promise<void> {
       await runner.exec(text);

@@ -1,0 +1,101 @@
+/**
+ * The baselines: plain SQL aggregates computing the numbers each job needs, with nothing around them
+ * (no PL/pgSQL, no upsert, no JSON building, no TypeScript, no statistics). The job's time divided by
+ * this is its overhead; target ≤ 1.5×.
+ *
+ * Daily (metric day D, UTC): the day's funnel counts and averages; per-source conversion over 30 days;
+ * the confusion matrix per pattern of the truths that arrived on D; lead-quality feedback per source on
+ * D; and the funnel of the detection windows (recent 7 days, baseline 28 days before them).
+ * Analysis: per running test, the per-unit outcome's count / sum / sum of squares by group and by
+ * group × source, and the group sizes (SRM).
+ */
+import type { Queryable } from '../src/db/port.ts';
+
+const DAY_FUNNEL = `
+  select count(*) filter (where created_at >= $1::timestamptz and created_at < $2::timestamptz)::int as new_leads,
+    count(*) filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz)::int as contacted,
+    count(*) filter (where qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz)::int as qualified,
+    count(*) filter (where closed_at >= $1::timestamptz and closed_at < $2::timestamptz)::int as closed,
+    avg(extract(epoch from contacted_at - created_at) / 3600) filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and contacted_at >= created_at)::float8 as avg_resp,
+    (percentile_cont(0.5) within group (order by extract(epoch from contacted_at - created_at) / 3600)
+      filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and contacted_at >= created_at))::float8 as med_resp,
+    avg(extract(epoch from qualified_at - contacted_at) / 3600) filter (where qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz and qualified_at >= contacted_at)::float8 as avg_qual
+  from public.lh_lead_status
+  where (created_at >= $1::timestamptz and created_at < $2::timestamptz) or (contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz)
+     or (qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz) or (closed_at >= $1::timestamptz and closed_at < $2::timestamptz)`;
+
+const SOURCE_WINDOW = `
+  select source, count(*)::int as leads, count(*) filter (where contacted_at is not null)::int as contacted,
+    count(*) filter (where qualified_at is not null or closed_at is not null)::int as converted
+  from public.lh_lead_status where created_at >= $1::timestamptz - interval '29 days' and created_at < $2::timestamptz group by source`;
+
+const CONFUSION = `
+  select v.pattern_name, count(*) filter (where v.predicted and f.actual)::int as tp,
+    count(*) filter (where v.predicted and not f.actual)::int as fp,
+    count(*) filter (where not v.predicted and f.actual)::int as fn,
+    count(*) filter (where not v.predicted and not f.actual)::int as tn
+  from public.lh_feedback_log f join public.lh_validation_history v on v.id = f.validation_id
+  where f.created_at >= $1::timestamptz and f.created_at < $2::timestamptz and f.actual is not null group by v.pattern_name`;
+
+const FEEDBACK_BY_SOURCE = `
+  select coalesce(l.source, 'unknown') as source, count(f.lead_quality)::int as rated, avg(f.lead_quality)::float8 as avg_rating,
+    count(*) filter (where f.reason = 'wrong_contact')::int as wrong_contact
+  from public.lh_feedback_log f left join public.lh_lead_status l on l.id = f.lead_id
+  where f.created_at >= $1::timestamptz and f.created_at < $2::timestamptz group by 1`;
+
+const DETECTION_WINDOWS = `
+  select case when created_at >= $2::timestamptz - interval '7 days' then 'recent' else 'baseline' end as w,
+    count(*)::int as n, count(contacted_at)::int as contacted, count(qualified_at)::int as qualified,
+    avg(ln(greatest(extract(epoch from contacted_at - created_at) / 3600, 1.0 / 60))) filter (where contacted_at >= created_at)::float8 as resp_log,
+    avg(ln(greatest(extract(epoch from qualified_at - contacted_at) / 86400, 1.0 / 1440))) filter (where qualified_at >= contacted_at)::float8 as qual_log
+  from public.lh_lead_status
+  where created_at >= $2::timestamptz - interval '35 days' and created_at < $2::timestamptz and $1::timestamptz is not null
+  group by 1`;
+
+/** Day bounds of D in UTC. */
+export function dayBounds(day: string): [string, string] {
+  const start = new Date(`${day}T00:00:00Z`);
+  return [start.toISOString(), new Date(start.getTime() + 86_400_000).toISOString()];
+}
+
+/** Every aggregate the daily job needs for D, as bare SELECTs. */
+export async function bareDaily(db: Queryable, day: string): Promise<void> {
+  const b = dayBounds(day);
+  for (const q of [DAY_FUNNEL, SOURCE_WINDOW, CONFUSION, FEEDBACK_BY_SOURCE, DETECTION_WINDOWS]) await db.query(q, b);
+}
+
+export const DAILY_QUERIES = { DAY_FUNNEL, SOURCE_WINDOW, CONFUSION, FEEDBACK_BY_SOURCE, DETECTION_WINDOWS };
+
+const Y: Record<string, string> = {
+  conversion_rate: '(coalesce(qualified_at <= $2::timestamptz, false) or coalesce(closed_at <= $2::timestamptz, false))::int::float8',
+  source_conversion_rate: '(coalesce(qualified_at <= $2::timestamptz, false) or coalesce(closed_at <= $2::timestamptz, false))::int::float8',
+  contact_rate: 'coalesce(contacted_at <= $2::timestamptz, false)::int::float8',
+  qualification_rate: 'case when contacted_at <= $2::timestamptz then (coalesce(qualified_at <= $2::timestamptz, false) or coalesce(closed_at <= $2::timestamptz, false))::int::float8 end',
+  avg_response_time_hours: 'case when contacted_at <= $2::timestamptz and contacted_at >= created_at then extract(epoch from contacted_at - created_at)::float8 / 3600 end',
+  avg_days_to_qualify: 'case when qualified_at <= $2::timestamptz and qualified_at >= contacted_at then extract(epoch from qualified_at - contacted_at)::float8 / 86400 end',
+};
+
+export function outcomeSql(metric: string): string {
+  const units = metric === 'f1_score'
+    ? `select l.ab_test_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
+       from public.lh_lead_status l join public.lh_validation_history v on v.lead_id = l.id
+       join public.lh_feedback_log f on f.validation_id = v.id and f.actual is not null and f.created_at <= $2::timestamptz
+       where l.ab_test_id = $1::bigint and l.created_at <= $2::timestamptz`
+    : `select ab_test_group as grp, source, ${Y[metric]} as y from public.lh_lead_status
+       where ab_test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text)`;
+  return `select grp, source, count(*)::int as n, sum(y)::float8 as s, sum(y * y)::float8 as ss
+    from (${units}) u where y is not null group by grouping sets ((grp), (grp, source))`;
+}
+
+export const SRM_SQL = 'select ab_test_group, count(*)::int as n from public.lh_lead_status where ab_test_id = $1::bigint and created_at <= $2::timestamptz group by 1';
+
+/** The analysis' aggregates for every running test, as bare SELECTs. */
+export async function bareAnalysis(db: Queryable, asOf: Date): Promise<void> {
+  const tests = await db.query<{ id: number; metric_tracked: string; segment: string | null }>(
+    "select id, metric_tracked, segment from public.lh_ab_tests where status = 'running' order by id");
+  for (const t of tests) {
+    const params = t.metric_tracked === 'f1_score' ? [t.id, asOf.toISOString()] : [t.id, asOf.toISOString(), t.segment];
+    await db.query(outcomeSql(t.metric_tracked), params);
+    await db.query(SRM_SQL, [t.id, asOf.toISOString()]);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `lh-brain simulate`: the demo. A synthetic lead pipeline run day by day through the real daily job and
+ * weekly analysis on a throw-away in-memory database (or --database-url / --data-dir when given), showing
+ * detect → spawn → test → decide, and judging every decision against the simulated truth.
+ * `--policy seed|sequential|both [--runs N]`: the statistics-only backtest of the decision policies.
+ */
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { migrate } from '../../db/migrate.ts';
+import { loadMigrations } from '../../db/migrations-fs.ts';
+import { openDatabase, type DatabaseTarget } from '../../db/open.ts';
+import type { Progress } from '../../jobs/deps.ts';
+import type { Logger } from '../../logger.ts';
+import { BacktestInputError, DEFAULT_BACKTEST, runBacktest } from '../../sim/backtest.ts';
+import { REAL_JOBS } from '../../sim/jobs.ts';
+import { renderBacktest, renderSimulation } from '../../sim/render.ts';
+import { DEFAULT_SIMULATION, runSimulation, SimulationError } from '../../sim/run.ts';
+import { SCENARIO_NAMES, type ScenarioName } from '../../sim/scenarios.ts';
+import type { GlobalOptions } from '../context.ts';
+import { resolveTarget, stderrLogger } from '../context.ts';
+import { UsageError } from '../errors.ts';
+
+interface SimulateCliOptions {
+  days?: string; seed?: string; leadsPerDay?: string; scenario?: string; warmupDays?: string; start?: string;
+  policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string;
+}
+
+/** A whole number within bounds, or a one-line UsageError naming the flag. */
+export function parseIntOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parseNumberOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= min || n >= max) {
+    throw new UsageError(`${flag} must be a number strictly between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * simulate writes synthetic rows: it uses a throw-away in-memory database unless --database-url or
+ * --data-dir is given explicitly (env DATABASE_URL is deliberately ignored, so a demo never lands in a
+ * configured production database by accident).
+ */
+export function simulationTarget(opts: GlobalOptions): DatabaseTarget {
+  if (opts.databaseUrl !== undefined || (opts.dataDir !== undefined && !opts.memory)) return resolveTarget(opts, {});
+  return { kind: 'pglite', dataDir: undefined };
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a synthetic lead pipeline through the real jobs (detect → spawn → test → decide), or backtest the decision policies')
+    .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days})`)
+    .option('--seed <n>', `random seed: the same seed gives the same run (default ${DEFAULT_SIMULATION.seed})`)
+    .option('--leads-per-day <n>', `mean new leads per day (default ${DEFAULT_SIMULATION.leadsPerDay})`)
+    .addOption(new Option('--scenario <name>', `what happens (default ${DEFAULT_SIMULATION.scenario})`).choices([...SCENARIO_NAMES]))
+    .option('--warmup-days <n>', `days of healthy history before day 0 (default ${DEFAULT_SIMULATION.warmupDays})`)
+    .option('--start <YYYY-MM-DD>', `simulated day 0 (default ${DEFAULT_SIMULATION.startDate})`)
+    .addOption(new Option('--policy <name>', 'backtest the decision policies instead (statistics only, no database)').choices(['seed', 'sequential', 'both']))
+    .option('--runs <n>', 'backtest: simulated tests per true effect (default 1000)')
+    .option('--weekly-per-group <n>', `backtest: leads per group per week (default ${DEFAULT_BACKTEST.perGroupPerWeek})`)
+    .option('--baseline-rate <x>', `backtest: control conversion rate (default ${DEFAULT_BACKTEST.baselineRate})`)
+    .option('--design-lift <pct>', `backtest: the lift tests are planned for, in % (default ${DEFAULT_BACKTEST.designLiftPct})`)
+    .addHelpText('after', '\nThe database is a throw-away in-memory one unless --database-url or --data-dir is given\n' +
+      '(env DATABASE_URL is ignored here); simulate refuses a database that already holds leads.\n' +
+      'The jobs run on the simulated clock (00:01 daily, Mondays 00:05 for the analysis): --now is not used.\n' +
+      'Scenarios: default (response time degrades, validation accuracy drifts, a source goes bad;\n' +
+      'three skills truly help, two do nothing), stable (no bottleneck injected).\n' +
+      'Examples:\n  lh-brain simulate --days 120 --seed 42\n  lh-brain simulate --policy both --runs 2000')
+    .action(async (opts: SimulateCliOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const json = Boolean(g.json);
+      const quiet = Boolean(g.quiet);
+      const logger = stderrLogger(json, quiet);
+      const print = (data: unknown, human: () => string) =>
+        process.stdout.write((json ? JSON.stringify(data, null, 2) : human()) + '\n');
+      if (opts.policy !== undefined) return backtest(opts, print);
+      if (opts.runs !== undefined) throw new UsageError('--runs belongs to the policy backtest: add --policy seed|sequential|both');
+      const days = parseIntOption('--days', opts.days, 1, 3650);
+      const seed = parseIntOption('--seed', opts.seed, 0, 2 ** 31 - 1);
+      const leadsPerDay = parseIntOption('--leads-per-day', opts.leadsPerDay, 1, 100_000);
+      const warmupDays = parseIntOption('--warmup-days', opts.warmupDays, 0, 365);
+      if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new UsageError(`--start must be YYYY-MM-DD, got "${opts.start}"`);
+      const target = simulationTarget(g);
+      const bar = progressFor(json, quiet, logger);
+      const db = await openDatabase(target);
+      try {
+        await migrate(db, loadMigrations());
+        const result = await runSimulation(db, {
+          jobs: REAL_JOBS, scenario: (opts.scenario as ScenarioName | undefined), days, seed, leadsPerDay, warmupDays,
+          startDate: opts.start, logger, progress: bar.progress,
+        });
+        bar.stop();
+        print(result, () => renderSimulation(result));
+      } catch (err) {
+        bar.stop();
+        if (err instanceof SimulationError) throw new UsageError(err.message, { cause: err });
+        throw err;
+      } finally {
+        await db.close();
+      }
+    });
+}
+
+function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => string) => void): void {
+  const policies = opts.policy === 'both' ? (['seed', 'sequential'] as const) : [opts.policy as 'seed' | 'sequential'];
+  try {
+    const result = runBacktest({
+      ...DEFAULT_BACKTEST, policies,
+      runs: parseIntOption('--runs', opts.runs, 1, 1_000_000) ?? 1000,
+      seed: parseIntOption('--seed', opts.seed, 0, 2 ** 31 - 1) ?? DEFAULT_SIMULATION.seed,
+      perGroupPerWeek: parseIntOption('--weekly-per-group', opts.weeklyPerGroup, 1, 1_000_000) ?? DEFAULT_BACKTEST.perGroupPerWeek,
+      baselineRate: parseNumberOption('--baseline-rate', opts.baselineRate, 0, 1) ?? DEFAULT_BACKTEST.baselineRate,
+      designLiftPct: parseNumberOption('--design-lift', opts.designLift, 10, 1000) ?? DEFAULT_BACKTEST.designLiftPct,
+    });
+    print(result, () => renderBacktest(result));
+  } catch (err) {
+    if (err instanceof BacktestInputError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+/** A bar on an interactive stderr; otherwise a log line every 10% (never on --json's stdout). */
+function progressFor(json: boolean, quiet: boolean, logger: Logger): { progress: Progress; stop: () => void } {
+  if (quiet) return { progress: () => {}, stop: () => {} };
+  if (!json && process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'simulating [{bar}] {value}/{total} days {label}',
+      hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    let started = false;
+    return {
+      progress: (done, total, label) => {
+        if (!started) { bar.start(total, done, { label }); started = true; } else bar.update(done, { label });
+      },
+      stop: () => { if (started) bar.stop(); },
+    };
+  }
+  let lastDecile = -1;
+  return {
+    progress: (done, total, label) => {
+      const decile = Math.floor((done / total) * 10);
+      if (decile > lastDecile) {
+        lastDecile = decile;
+        logger.log('info', `simulated ${done}/${total} days (${label})`);
+      }
+    },
+    stop: () => {},
+  };
+}

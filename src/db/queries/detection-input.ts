@@ -1,0 +1,282 @@
+/**
+ * The SQL that feeds bottleneck detection (SPEC §3 step 2): five set-based queries, each returning a
+ * handful of summary rows (never lead rows), for a recent window and the trailing baseline before it,
+ * with day boundaries in the business time zone. Cohort windows are shifted back by their maturity so
+ * every lead had time to reach its outcome; outcomes after the end of D are ignored, so a run "as of" an
+ * old date sees what was known then. Nonsense timestamps (contacted before created, qualified before
+ * contacted, a status without its timestamp) are excluded from averages and cohorts.
+ */
+import type { Queryable } from '../port.ts';
+import type { DetectionConfig } from '../../detect/config.ts';
+import {
+  dayRange, isIsoDate, windowOffsets,
+  type Cohort, type ConfusionTotals, type ContactCohort, type DetectionInput, type DurationSummary,
+  type FunnelWindow, type ResponseRanks, type SourceFigures, type WindowOffsets,
+} from '../../detect/input.ts';
+
+/** Loading the detection input failed; the message names the day, the zone and what to check. */
+export class DetectionInputError extends Error {
+  override readonly name = 'DetectionInputError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/** Log floors: a zero duration (contact at the instant of creation) counts as one minute on the log scale. */
+const LOG_FLOOR_HOURS = 1 / 60;
+const LOG_FLOOR_DAYS = 1 / 1440;
+
+type Which = 'recent' | 'baseline';
+
+/** Bounds as timestamptz: $1 = D, $2 = zone, $3..$6 = recent from/to and baseline from/to (days before D). */
+const BOUNDS = `b as (
+  select ($1::date - $3::int)::timestamp at time zone $2::text as r_start,
+         ($1::date - $4::int + 1)::timestamp at time zone $2::text as r_end,
+         ($1::date - $5::int)::timestamp at time zone $2::text as b_start,
+         ($1::date - $6::int + 1)::timestamp at time zone $2::text as b_end,
+         ($1::date + 1)::timestamp at time zone $2::text as d_end)`;
+const win = (col: string) =>
+  `case when ${col} >= b.r_start and ${col} < b.r_end then 'recent' when ${col} >= b.b_start and ${col} < b.b_end then 'baseline' end`;
+const inAny = (col: string) => `(${col} >= b.b_start and ${col} < b.r_end)`;
+const WINDOWS = `(values ('recent'), ('baseline')) as w(w)`;
+
+const FUNNEL_SQL = `with ${BOUNDS},
+ev as (
+  select ${win('l.created_at')} as w_new, ${win('l.contacted_at')} as w_contacted,
+    ${win('l.qualified_at')} as w_qualified, ${win('l.closed_at')} as w_closed,
+    case when l.contacted_at >= l.created_at
+      then extract(epoch from l.contacted_at - l.created_at)::float8 / 3600 end as resp_h,
+    case when l.qualified_at >= l.contacted_at and l.contacted_at >= l.created_at
+      then extract(epoch from l.qualified_at - l.contacted_at)::float8 / 86400 end as qual_d
+  from public.lh_lead_status l cross join b
+  where ${inAny('l.created_at')} or ${inAny('l.contacted_at')} or ${inAny('l.qualified_at')} or ${inAny('l.closed_at')}
+),
+-- logs only of valid durations: greatest() ignores nulls, so greatest(null, floor) would be the floor
+e as (
+  select ev.*, case when ev.resp_h is not null then ln(greatest(ev.resp_h, $7::float8)) end as resp_log,
+    case when ev.qual_d is not null then ln(greatest(ev.qual_d, $8::float8)) end as qual_log
+  from ev
+)
+select w.w,
+  count(*) filter (where e.w_new = w.w)::int as new_leads,
+  count(*) filter (where e.w_contacted = w.w)::int as contacted,
+  count(*) filter (where e.w_qualified = w.w)::int as qualified,
+  count(*) filter (where e.w_closed = w.w)::int as closed,
+  count(e.resp_h) filter (where e.w_contacted = w.w)::int as resp_n,
+  (avg(e.resp_h) filter (where e.w_contacted = w.w))::float8 as resp_mean,
+  (var_samp(e.resp_h) filter (where e.w_contacted = w.w))::float8 as resp_var,
+  (avg(e.resp_log) filter (where e.w_contacted = w.w))::float8 as resp_log_mean,
+  (var_samp(e.resp_log) filter (where e.w_contacted = w.w))::float8 as resp_log_var,
+  count(e.qual_d) filter (where e.w_qualified = w.w)::int as qual_n,
+  (avg(e.qual_d) filter (where e.w_qualified = w.w))::float8 as qual_mean,
+  (var_samp(e.qual_d) filter (where e.w_qualified = w.w))::float8 as qual_var,
+  (avg(e.qual_log) filter (where e.w_qualified = w.w))::float8 as qual_log_mean,
+  (var_samp(e.qual_log) filter (where e.w_qualified = w.w))::float8 as qual_log_var,
+  count(*) filter (where (e.w_contacted = w.w and e.resp_h is null)
+    or (e.w_qualified = w.w and e.qual_d is null))::int as invalid_rows
+from ${WINDOWS} left join e on true
+group by w.w`;
+
+/** Average ranks over the pooled response times of both windows; Σ(t²−1) per row = Σ(t³−t) per tie group. */
+const RANKS_SQL = `with ${BOUNDS},
+r as (
+  select (l.contacted_at >= b.r_start) as is_recent, extract(epoch from l.contacted_at - l.created_at)::float8 as s
+  from public.lh_lead_status l cross join b
+  where ${inAny('l.contacted_at')} and l.contacted_at >= l.created_at
+),
+ranked as (
+  select is_recent, rank() over (order by s) as rk, count(*) over (partition by s) as t from r
+)
+select count(*) filter (where is_recent)::int as n_recent,
+  count(*) filter (where not is_recent)::int as n_baseline,
+  coalesce(sum(rk + (t - 1) / 2.0) filter (where is_recent), 0)::float8 as rank_sum_recent,
+  coalesce(sum(t * t - 1), 0)::float8 as tie_term_sum
+from ranked`;
+
+/** Leads created in the shifted windows: contacted within $7 days, and within $8 hours. */
+const CONTACT_SQL = `with ${BOUNDS},
+c as (
+  select ${win('l.created_at')} as w,
+    coalesce((l.contacted_at is not null and l.contacted_at < l.created_at)
+      or (l.contacted_at is null and l.status in ('contacted', 'qualified', 'closed')), false) as invalid,
+    coalesce(l.contacted_at >= l.created_at and l.contacted_at < b.d_end
+      and l.contacted_at < l.created_at + make_interval(hours => $7::int * 24), false) as ok,
+    coalesce(l.contacted_at >= l.created_at and l.contacted_at < b.d_end
+      and l.contacted_at <= l.created_at + make_interval(secs => $8::float8 * 3600), false) as fast
+  from public.lh_lead_status l cross join b
+  where ${inAny('l.created_at')}
+)
+select w.w,
+  count(*) filter (where c.w = w.w and not c.invalid)::int as n,
+  count(*) filter (where c.w = w.w and not c.invalid and c.ok)::int as successes,
+  count(*) filter (where c.w = w.w and not c.invalid and c.fast)::int as fast
+from ${WINDOWS} left join c on true
+group by w.w`;
+
+/** Leads validly contacted in the shifted windows: qualified within $7 days of the contact. */
+const QUALIFY_SQL = `with ${BOUNDS},
+q as (
+  select ${win('l.contacted_at')} as w,
+    coalesce((l.qualified_at is not null and l.qualified_at < l.contacted_at)
+      or (l.qualified_at is null and l.status = 'qualified'), false) as invalid,
+    coalesce(l.qualified_at >= l.contacted_at and l.qualified_at < b.d_end
+      and l.qualified_at < l.contacted_at + make_interval(hours => $7::int * 24), false) as ok
+  from public.lh_lead_status l cross join b
+  where ${inAny('l.contacted_at')} and l.contacted_at >= l.created_at
+)
+select w.w,
+  count(*) filter (where q.w = w.w and not q.invalid)::int as n,
+  count(*) filter (where q.w = w.w and not q.invalid and q.ok)::int as successes
+from ${WINDOWS} left join q on true
+group by w.w`;
+
+/** Per source: the threshold window ($7..$8 days before D) and the shifted recent/baseline cohorts. */
+const SOURCES_SQL = `with ${BOUNDS},
+bw as (select ($1::date - $7::int)::timestamp at time zone $2::text as w_start,
+              ($1::date - $8::int + 1)::timestamp at time zone $2::text as w_end),
+s as (
+  select coalesce(nullif(l.source, ''), 'unknown') as src, ${win('l.created_at')} as w,
+    (l.created_at >= bw.w_start and l.created_at < bw.w_end) as in_window,
+    coalesce(least(l.qualified_at, l.closed_at) < l.created_at
+      or (l.qualified_at is null and l.closed_at is null and l.status in ('qualified', 'closed')), false) as invalid,
+    coalesce(least(l.qualified_at, l.closed_at) >= l.created_at and least(l.qualified_at, l.closed_at) < b.d_end
+      and least(l.qualified_at, l.closed_at) < l.created_at + make_interval(hours => $9::int * 24), false) as ok
+  from public.lh_lead_status l cross join b cross join bw
+  where ${inAny('l.created_at')} or (l.created_at >= bw.w_start and l.created_at < bw.w_end)
+)
+select src,
+  count(*) filter (where in_window and not invalid)::int as window_n,
+  count(*) filter (where in_window and not invalid and ok)::int as window_successes,
+  count(*) filter (where w = 'recent' and not invalid)::int as recent_n,
+  count(*) filter (where w = 'recent' and not invalid and ok)::int as recent_successes,
+  count(*) filter (where w = 'baseline' and not invalid)::int as baseline_n,
+  count(*) filter (where w = 'baseline' and not invalid and ok)::int as baseline_successes
+from s
+group by src
+order by src`;
+
+const ACCURACY_SQL = `select w.w, count(distinct p.performance_date)::int as days,
+  coalesce(sum(p.true_positives), 0)::int as tp, coalesce(sum(p.false_positives), 0)::int as fp,
+  coalesce(sum(p.false_negatives), 0)::int as fn, coalesce(sum(p.true_negatives), 0)::int as tn
+from (values ('recent', $2::int, $3::int), ('baseline', $4::int, $5::int)) as w(w, f, t)
+left join public.lh_pattern_performance p
+  on p.performance_date between $1::date - w.f and $1::date - w.t
+group by w.w`;
+
+type Num = number | null;
+interface FunnelRow { w: Which; new_leads: number; contacted: number; qualified: number; closed: number;
+  resp_n: number; resp_mean: Num; resp_var: Num; resp_log_mean: Num; resp_log_var: Num;
+  qual_n: number; qual_mean: Num; qual_var: Num; qual_log_mean: Num; qual_log_var: Num; invalid_rows: number;
+  [k: string]: unknown }
+interface CohortRow { w: Which; n: number; successes: number; fast?: number; [k: string]: unknown }
+
+function offsetParams(o: WindowOffsets): number[] {
+  return [o.recent.fromBack, o.recent.toBack, o.baseline.fromBack, o.baseline.toBack];
+}
+
+function pick<T extends { w: Which }>(rows: T[], w: Which): T {
+  const row = rows.find((r) => r.w === w);
+  if (!row) throw new DetectionInputError(`detection input: the ${w} window returned no row (query bug)`);
+  return row;
+}
+
+function summary(n: number, mean: Num, variance: Num, meanLog: Num, varianceLog: Num): DurationSummary {
+  return { n, mean: n > 0 ? mean : null, variance: n > 1 ? variance : null,
+    meanLog: n > 0 ? meanLog : null, varianceLog: n > 1 ? varianceLog : null };
+}
+
+async function loadFunnel(db: Queryable, base: unknown[], date: string, o: WindowOffsets) {
+  const rows = await db.query<FunnelRow>(FUNNEL_SQL, [...base, ...offsetParams(o), LOG_FLOOR_HOURS, LOG_FLOOR_DAYS]);
+  const one = (w: Which): FunnelWindow => {
+    const r = pick(rows, w);
+    return {
+      range: dayRange(date, o[w]), newLeads: r.new_leads, contacted: r.contacted, qualified: r.qualified, closed: r.closed,
+      responseHours: summary(r.resp_n, r.resp_mean, r.resp_var, r.resp_log_mean, r.resp_log_var),
+      daysToQualify: summary(r.qual_n, r.qual_mean, r.qual_var, r.qual_log_mean, r.qual_log_var),
+      invalidRows: r.invalid_rows,
+    };
+  };
+  return { recent: one('recent'), baseline: one('baseline') };
+}
+
+async function loadRanks(db: Queryable, base: unknown[], o: WindowOffsets): Promise<ResponseRanks> {
+  const [r] = await db.query<{ n_recent: number; n_baseline: number; rank_sum_recent: number; tie_term_sum: number }>(
+    RANKS_SQL, [...base, ...offsetParams(o)]);
+  if (!r) throw new DetectionInputError('detection input: the rank query returned no row (query bug)');
+  return { nRecent: r.n_recent, nBaseline: r.n_baseline, rankSumRecent: r.rank_sum_recent, tieTermSum: r.tie_term_sum };
+}
+
+async function loadCohorts(db: Queryable, sql: string, params: unknown[], date: string, o: WindowOffsets) {
+  const rows = await db.query<CohortRow>(sql, params);
+  const one = (w: Which): ContactCohort => {
+    const r = pick(rows, w);
+    return { range: dayRange(date, o[w]), n: r.n, successes: r.successes, fast: r.fast ?? 0 };
+  };
+  return { recent: one('recent'), baseline: one('baseline') };
+}
+
+async function loadSources(db: Queryable, base: unknown[], date: string, c: DetectionConfig): Promise<SourceFigures[]> {
+  const m = c.maturity.sourceDays;
+  const o = windowOffsets(c, m);
+  const w = { fromBack: m + c.weakLeadSource.windowDays - 1, toBack: m };
+  const rows = await db.query<{ src: string; window_n: number; window_successes: number; recent_n: number;
+    recent_successes: number; baseline_n: number; baseline_successes: number }>(
+    SOURCES_SQL, [...base, ...offsetParams(o), w.fromBack, w.toBack, m]);
+  const cohort = (range: { fromBack: number; toBack: number }, n: number, successes: number): Cohort =>
+    ({ range: dayRange(date, range), n, successes });
+  return rows.map((r) => ({
+    source: r.src,
+    window: cohort(w, r.window_n, r.window_successes),
+    recent: cohort(o.recent, r.recent_n, r.recent_successes),
+    baseline: cohort(o.baseline, r.baseline_n, r.baseline_successes),
+  }));
+}
+
+async function loadAccuracy(db: Queryable, date: string, o: WindowOffsets) {
+  const rows = await db.query<{ w: Which; days: number; tp: number; fp: number; fn: number; tn: number }>(
+    ACCURACY_SQL, [date, ...offsetParams(o)]);
+  const one = (w: Which): ConfusionTotals => {
+    const r = pick(rows, w);
+    return { range: dayRange(date, o[w]), days: r.days, tp: r.tp, fp: r.fp, fn: r.fn, tn: r.tn };
+  };
+  return { recent: one('recent'), baseline: one('baseline') };
+}
+
+/**
+ * Computes in SQL everything the detection rules need for metric day `date` (YYYY-MM-DD) in `timeZone`
+ * (an IANA name): event-dated funnel windows (recent D−6..D, baseline D−34..D−7 by default), Mann–Whitney
+ * rank sums of response times, matured contact/qualify cohorts, per-source cohorts and pooled confusion
+ * counts from lh_pattern_performance. Throws DetectionInputError (with the driver error as cause).
+ */
+export async function loadDetectionInput(
+  db: Queryable, date: string, timeZone: string, config: DetectionConfig,
+): Promise<DetectionInput> {
+  if (!isIsoDate(date)) throw new DetectionInputError(`detection input: the date must be YYYY-MM-DD, got "${date}"`);
+  if (timeZone.trim() === '') throw new DetectionInputError('detection input: the time zone must not be empty (e.g. UTC, Europe/Berlin)');
+  const base = [date, timeZone];
+  const funnelOffsets = windowOffsets(config);
+  const contactOffsets = windowOffsets(config, config.maturity.contactDays);
+  const qualifyOffsets = windowOffsets(config, config.maturity.qualifyDays);
+  try {
+    const funnel = await loadFunnel(db, base, date, funnelOffsets);
+    const responseRanks = await loadRanks(db, base, funnelOffsets);
+    const contactCohorts = await loadCohorts(db, CONTACT_SQL, [...base, ...offsetParams(contactOffsets),
+      config.maturity.contactDays, config.lowResponseRate.fastResponseHours], date, contactOffsets);
+    const q = await loadCohorts(db, QUALIFY_SQL, [...base, ...offsetParams(qualifyOffsets),
+      config.maturity.qualifyDays], date, qualifyOffsets);
+    const qualifyCohorts = { recent: withoutFast(q.recent), baseline: withoutFast(q.baseline) };
+    const sources = await loadSources(db, base, date, config);
+    const accuracy = await loadAccuracy(db, date, funnelOffsets);
+    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, accuracy, sources };
+  } catch (err) {
+    if (err instanceof DetectionInputError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new DetectionInputError(
+      `detection input for ${date} in time zone "${timeZone}" could not be loaded: ${detail}` +
+      ' (check the time zone is an IANA name and the database is migrated)', { cause: err });
+  }
+}
+
+function withoutFast(c: ContactCohort): Cohort {
+  return { range: c.range, n: c.n, successes: c.successes };
+}

@@ -1,0 +1,102 @@
+/**
+ * The statements of one spawning decision (SPEC §3 step 3). All run on the transaction handle that first
+ * took the spawning lock, so concurrent daily runs decide one after another and see each other's inserts.
+ */
+import type { Queryable } from '../port.ts';
+
+/**
+ * Advisory lock key that serialises spawning across every runner (CLI, edge function, worker).
+ * An arbitrary fixed bigint ("LHBSPN" in ASCII digits); passed as text so it stays exact.
+ */
+export const SPAWN_LOCK_KEY = '7672667383807800';
+
+/** Block until no other spawning transaction holds the lock; released at commit or rollback. */
+export async function takeSpawnLock(tx: Queryable): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock($1::bigint)', [SPAWN_LOCK_KEY]);
+}
+
+/** The skill of this type currently under test, if any (there is at most one: unique partial index). */
+export async function findTestingSkill(tx: Queryable, skillType: string): Promise<{ id: number } | undefined> {
+  const rows = await tx.query<{ id: number }>(
+    `select id from public.lh_spawned_skills where skill_type = $1 and status = 'testing' order by id limit 1`,
+    [skillType]);
+  return rows[0];
+}
+
+/** The most recently killed skill of this type (by decision time). */
+export async function findLatestKill(tx: Queryable, skillType: string): Promise<{ id: number; decided_at: Date } | undefined> {
+  const rows = await tx.query<{ id: number; decided_at: Date }>(
+    `select id, decision_made_at as decided_at from public.lh_spawned_skills
+     where skill_type = $1 and status = 'killed' and decision_made_at is not null
+     order by decision_made_at desc, id desc limit 1`,
+    [skillType]);
+  return rows[0];
+}
+
+/** A running test on the same metric and segment (the unique index's key), if any. */
+export async function findRunningTest(tx: Queryable, metric: string, segment: string | null): Promise<{ id: number; test_name: string } | undefined> {
+  const rows = await tx.query<{ id: number; test_name: string }>(
+    `select id, test_name from public.lh_ab_tests
+     where status = 'running' and metric_tracked = $1 and coalesce(segment, '') = coalesce($2::text, '')
+     order by id limit 1`,
+    [metric, segment]);
+  return rows[0];
+}
+
+export interface NewSkill {
+  readonly skillType: string;
+  readonly skillName: string;
+  readonly problemDetected: string;
+  readonly targetMetric: string;
+  readonly baselineValue: number;
+  readonly targetValue: number;
+  readonly segment: string | null;
+  readonly evidence: unknown;
+  readonly spawnedForDate: string;
+  readonly spawnedAt: Date;
+}
+
+/**
+ * Insert a `testing` skill; returns its id. The evidence goes in as text cast to jsonb: postgres.js would
+ * JSON-encode a string bound straight to a jsonb parameter a second time (a JSON string, not an object).
+ */
+export async function insertSkill(tx: Queryable, s: NewSkill): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `insert into public.lh_spawned_skills (skill_type, skill_name, problem_detected, target_metric, baseline_value,
+       target_value, status, segment, evidence, spawned_for_date, spawned_at)
+     values ($1, $2, $3, $4, $5::float8, $6::float8, 'testing', $7, ($8::text)::jsonb, $9::date, $10::timestamptz)
+     returning id`,
+    [s.skillType, s.skillName, s.problemDetected, s.targetMetric, s.baselineValue, s.targetValue, s.segment,
+      JSON.stringify(s.evidence), s.spawnedForDate, s.spawnedAt.toISOString()]);
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('insertSkill: no id returned');
+  return id;
+}
+
+export interface NewTest {
+  readonly testName: string;
+  readonly skillId: number;
+  readonly hypothesis: string;
+  readonly controlDescription: string;
+  readonly treatmentDescription: string;
+  readonly metricTracked: string;
+  readonly segment: string | null;
+  readonly trafficAllocationPct: number;
+  readonly minSampleSize: number;
+  readonly confidenceLevel: number;
+  readonly startedAt: Date;
+}
+
+/** Insert a `running` A/B test for a skill; returns its id. */
+export async function insertTest(tx: Queryable, t: NewTest): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `insert into public.lh_ab_tests (test_name, skill_id, hypothesis, control_description, treatment_description,
+       metric_tracked, segment, traffic_allocation_pct, min_sample_size, planned_sample_size, confidence_level, status, started_at)
+     values ($1, $2::bigint, $3, $4, $5, $6, $7, $8::numeric, $9::int, $9::int, $10::numeric, 'running', $11::timestamptz)
+     returning id`,
+    [t.testName, t.skillId, t.hypothesis, t.controlDescription, t.treatmentDescription, t.metricTracked, t.segment,
+      t.trafficAllocationPct, t.minSampleSize, t.confidenceLevel, t.startedAt.toISOString()]);
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('insertTest: no id returned');
+  return id;
+}

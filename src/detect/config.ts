@@ -1,0 +1,124 @@
+/**
+ * Detection configuration: the seed's fixed thresholds (SPEC §3 step 2) are the defaults, plus the
+ * windows, minimum volumes and significance levels of the baseline-drop tests. One defaults object,
+ * validated user overrides merged over it by `parseDetectionConfig` (config-schema.ts).
+ */
+
+/** Levels of "lost outcomes per week" (rates), duration ratio and F1 points that map to a severity. */
+export interface SeverityCutoffs {
+  /** Rate metrics: outcomes lost per week = weekly volume × (reference − current). */
+  readonly lostPerWeek: { readonly medium: number; readonly high: number };
+  /** Duration metrics: current / reference. */
+  readonly durationRatio: { readonly medium: number; readonly high: number };
+  /** F1: reference − current, in F1 units. */
+  readonly f1Points: { readonly medium: number; readonly high: number };
+}
+
+export interface DetectionConfig {
+  /** Days in the recent window, ending on the metric day D (D−6..D by default). */
+  readonly recentDays: number;
+  /** Days in the trailing baseline window just before the recent one (D−34..D−7 by default). */
+  readonly baselineDays: number;
+  /** One-sided significance level of every baseline-drop test (after Benjamini–Hochberg for sources). */
+  readonly alpha: number;
+  /**
+   * A fixed threshold fires only when the recent value is past the line with this one-sided confidence
+   * (0.9: the line lies outside the 80 % two-sided interval). 0.5 reproduces the seed's plain comparison.
+   */
+  readonly thresholdConfidence: number;
+  /** Minimum events (the rule's denominator) in each window before a rule may fire. */
+  readonly minEvents: number;
+  /** Cohorts are judged only once their outcome had time to happen (research: matured cohorts). */
+  readonly maturity: {
+    /** A lead created ≥ this many days ago counts as "not contacted" if it has no contact by then. */
+    readonly contactDays: number;
+    /** A contacted lead counts as "not qualified" if it did not qualify within this many days. */
+    readonly qualifyDays: number;
+    /** A lead counts as converted for its source if it qualified or closed within this many days. */
+    readonly sourceDays: number;
+  };
+  readonly lowResponseRate: {
+    readonly maxAvgResponseHours: number;
+    readonly minContactRate: number;
+    readonly targetResponseHours: number;
+    readonly targetContactRate: number;
+    /** Speed-to-lead share: contacted within this many hours of creation (reported as evidence). */
+    readonly fastResponseHours: number;
+    /** Minimum effect of a response-time rise: ratio of geometric means recent / baseline. */
+    readonly minResponseRatio: number;
+    /** Minimum effect of a contact-rate drop, relative to the baseline rate. */
+    readonly minRelativeDrop: number;
+  };
+  readonly poorQualification: {
+    readonly minQualificationRate: number;
+    readonly targetQualificationRate: number;
+    readonly minRelativeDrop: number;
+  };
+  readonly validationAccuracy: {
+    readonly minF1: number;
+    readonly targetF1: number;
+    /** Minimum effect of an F1 drop, in F1 units. */
+    readonly minF1Drop: number;
+  };
+  readonly slowFollowUp: {
+    readonly maxAvgDaysToQualify: number;
+    readonly targetDaysToQualify: number;
+    /** Minimum effect: ratio of geometric means of days-to-qualify, recent / baseline. */
+    readonly minDelayRatio: number;
+  };
+  readonly weakLeadSource: {
+    /** A source converting below this… */
+    readonly weakBelow: number;
+    /** …while another converts at least this. */
+    readonly strongAtLeast: number;
+    /** Trailing cohort window (days) of the source-conversion threshold rule. */
+    readonly windowDays: number;
+    /** One-sided level of the weak-vs-strong comparison (Benjamini–Hochberg across weak sources). */
+    readonly pairAlpha: number;
+    readonly targetRate: number;
+    readonly minRelativeDrop: number;
+  };
+  readonly severity: SeverityCutoffs;
+}
+
+/** The seed's thresholds and targets; statistical settings from research/detection-and-simulation.md. */
+export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
+  recentDays: 7,
+  baselineDays: 28,
+  alpha: 0.005,
+  thresholdConfidence: 0.9,
+  minEvents: 30,
+  maturity: { contactDays: 2, qualifyDays: 7, sourceDays: 14 },
+  lowResponseRate: {
+    maxAvgResponseHours: 4,
+    minContactRate: 0.6,
+    targetResponseHours: 2,
+    targetContactRate: 0.8,
+    fastResponseHours: 1,
+    minResponseRatio: 1.5,
+    minRelativeDrop: 0.15,
+  },
+  poorQualification: { minQualificationRate: 0.3, targetQualificationRate: 0.5, minRelativeDrop: 0.15 },
+  validationAccuracy: { minF1: 0.8, targetF1: 0.87, minF1Drop: 0.05 },
+  slowFollowUp: { maxAvgDaysToQualify: 5, targetDaysToQualify: 3, minDelayRatio: 1.3 },
+  weakLeadSource: {
+    weakBelow: 0.1,
+    strongAtLeast: 0.3,
+    windowDays: 30,
+    pairAlpha: 0.05,
+    targetRate: 0.2,
+    minRelativeDrop: 0.25,
+  },
+  severity: {
+    lostPerWeek: { medium: 3, high: 10 },
+    durationRatio: { medium: 1.5, high: 3 },
+    f1Points: { medium: 0.05, high: 0.1 },
+  },
+};
+
+/** A user's override: any subset of the fields, at any depth. */
+export type DetectionConfigOverride = {
+  readonly [K in keyof DetectionConfig]?: DetectionConfig[K] extends object
+    ? { readonly [J in keyof DetectionConfig[K]]?: DetectionConfig[K][J] extends object ? Partial<DetectionConfig[K][J]> : DetectionConfig[K][J] }
+    : DetectionConfig[K];
+};

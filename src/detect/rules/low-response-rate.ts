@@ -1,0 +1,46 @@
+/**
+ * low_response_rate → instant-responder. Fires on the seed's lines (average response > 4 h, or
+ * contacted / new < 0.6 over the recent window) or on a significant deterioration against the baseline
+ * (response times: one-sided Mann–Whitney; contact: share of matured leads contacted within
+ * maturity.contactDays, one-sided two-proportion test). The metric is avg_response_time_hours when a
+ * response-time check fired, else contact_rate.
+ */
+import { fig, meanAboveLine, rateBelowLine, rateDropCheck, rateDropStats, durationRise } from '../checks.ts';
+import type { DetectionConfig } from '../config.ts';
+import { showRange, showRanges, type DetectionInput } from '../input.ts';
+import { globalOutcome, type MetricChecks, type RuleOutcome } from '../rule.ts';
+
+/** Response-time and contact-rate checks of one day's input. */
+export function lowResponseRate(input: DetectionInput, c: DetectionConfig): RuleOutcome {
+  const cfg = c.lowResponseRate;
+  const { recent, baseline } = input.funnel;
+  const response: MetricChecks = {
+    metric: 'avg_response_time_hours',
+    target: cfg.targetResponseHours,
+    checks: [
+      meanAboveLine({ rule: 'average response time above maxAvgResponseHours', label: 'average response time', unit: 'h',
+        summary: recent.responseHours, line: cfg.maxAvgResponseHours, target: cfg.targetResponseHours,
+        range: showRange(recent.range) }, c),
+      durationRise({ test: 'response-time rise', label: 'response time', unit: 'h', recent: recent.responseHours,
+        baseline: baseline.responseHours, ranks: input.responseRanks, minRatio: cfg.minResponseRatio,
+        ranges: showRanges(recent.range, baseline.range) }, c),
+    ],
+  };
+  const cc = input.contactCohorts;
+  const share = (x: number, n: number) => (n > 0 ? fig(x / n) : null);
+  const contact: MetricChecks = {
+    metric: 'contact_rate',
+    target: cfg.targetContactRate,
+    checks: [
+      rateBelowLine({ rule: 'contacted / new leads below minContactRate', label: 'contact rate (contacted / new leads)',
+        successes: recent.contacted, n: recent.newLeads, line: cfg.minContactRate, target: cfg.targetContactRate,
+        windowDays: c.recentDays, range: showRange(recent.range) }, c),
+      rateDropCheck({ test: 'contact-rate drop', label: `share of leads contacted within ${c.maturity.contactDays} days`,
+        minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(cc.recent.range, cc.baseline.range),
+        extra: { fastResponseHours: cfg.fastResponseHours, recentFastShare: share(cc.recent.fast, cc.recent.n),
+          baselineFastShare: share(cc.baseline.fast, cc.baseline.n) } },
+      rateDropStats('contact-rate drop', cc.recent, cc.baseline, c), c),
+    ],
+  };
+  return globalOutcome('low_response_rate', [response, contact]);
+}

@@ -1,0 +1,28 @@
+/**
+ * poor_qualification → lead-scorer. Fires on the seed's line (qualified / contacted < 0.3 over the
+ * recent window, event-dated as in lh_daily_metrics) or on a significant drop of the matured cohort
+ * rate "contacted leads qualified within maturity.qualifyDays" against the baseline cohort.
+ */
+import { rateBelowLine, rateDropCheck, rateDropStats } from '../checks.ts';
+import type { DetectionConfig } from '../config.ts';
+import { showRange, showRanges, type DetectionInput } from '../input.ts';
+import { globalOutcome, type RuleOutcome } from '../rule.ts';
+
+/** Qualification-rate checks of one day's input. */
+export function poorQualification(input: DetectionInput, c: DetectionConfig): RuleOutcome {
+  const cfg = c.poorQualification;
+  const { recent } = input.funnel;
+  const qc = input.qualifyCohorts;
+  return globalOutcome('poor_qualification', [{
+    metric: 'qualification_rate',
+    target: cfg.targetQualificationRate,
+    checks: [
+      rateBelowLine({ rule: 'qualified / contacted below minQualificationRate', label: 'qualification rate (qualified / contacted)',
+        successes: recent.qualified, n: recent.contacted, line: cfg.minQualificationRate,
+        target: cfg.targetQualificationRate, windowDays: c.recentDays, range: showRange(recent.range) }, c),
+      rateDropCheck({ test: 'qualification-rate drop', label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
+        minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(qc.recent.range, qc.baseline.range) },
+      rateDropStats('qualification-rate drop', qc.recent, qc.baseline, c), c),
+    ],
+  }]);
+}

@@ -1,0 +1,84 @@
+/**
+ * The knobs of the weekly decision, with the seed's defaults. One defaults object typed against the
+ * config; a caller overrides any part (CLI, edge function body, tests, simulator).
+ */
+import type { DurationTest } from './compare.ts';
+
+export interface SeedRuleConfig {
+  /** KEEP needs an observed lift strictly above this, in % (seed: 10). */
+  readonly keepMinLiftPct: number;
+  /** KEEP needs p below this; null = 1 − the test's confidence_level (0.05 at the default 0.95). */
+  readonly keepMaxP: number | null;
+  /** KILL when the observed lift is below this, in % (seed: 5)… */
+  readonly killBelowLiftPct: number;
+  /** …or when p is above this (seed: 0.10). */
+  readonly killAboveP: number;
+}
+
+export interface SequentialConfig {
+  /** Always-valid level: the confidence sequence holds at every look with probability ≥ 1 − alpha. */
+  readonly alpha: number;
+  /** No look before this many units per group (the normal approximation needs some data). */
+  readonly minPerGroup: number;
+}
+
+export interface DecisionConfig {
+  readonly seed: SeedRuleConfig;
+  readonly sequential: SequentialConfig;
+  /** Sample-ratio mismatch threshold (GrowthBook: 0.001) and the minimum units per group to check it. */
+  readonly srmThreshold: number;
+  readonly srmMinPerGroup: number;
+  /** Used when a test row has no max_duration_days (the column defaults to 182). */
+  readonly defaultMaxDurationDays: number;
+  /** The p-value of duration metrics: Welch on the means (default), Welch on logs, or Mann–Whitney. */
+  readonly durationTest: DurationTest;
+}
+
+export const DEFAULT_DECISION_CONFIG = {
+  seed: { keepMinLiftPct: 10, keepMaxP: null, killBelowLiftPct: 5, killAboveP: 0.1 },
+  sequential: { alpha: 0.05, minPerGroup: 30 },
+  srmThreshold: 0.001,
+  srmMinPerGroup: 8,
+  defaultMaxDurationDays: 182,
+  durationTest: 'welch',
+} as const satisfies DecisionConfig;
+
+/** A partial override, one level deep (e.g. `{ seed: { keepMinLiftPct: 15 } }`). */
+export interface DecisionConfigOverride {
+  readonly seed?: Partial<SeedRuleConfig>;
+  readonly sequential?: Partial<SequentialConfig>;
+  readonly srmThreshold?: number;
+  readonly srmMinPerGroup?: number;
+  readonly defaultMaxDurationDays?: number;
+  readonly durationTest?: DurationTest;
+}
+
+/** Thrown for a configuration that could never decide sensibly (e.g. KILL threshold above KEEP's). */
+export class DecisionConfigError extends Error {
+  override readonly name = 'DecisionConfigError';
+}
+
+/** Merges an override onto the defaults and checks it. */
+export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionConfig {
+  const c: DecisionConfig = {
+    seed: { ...DEFAULT_DECISION_CONFIG.seed, ...o.seed },
+    sequential: { ...DEFAULT_DECISION_CONFIG.sequential, ...o.sequential },
+    srmThreshold: o.srmThreshold ?? DEFAULT_DECISION_CONFIG.srmThreshold,
+    srmMinPerGroup: o.srmMinPerGroup ?? DEFAULT_DECISION_CONFIG.srmMinPerGroup,
+    defaultMaxDurationDays: o.defaultMaxDurationDays ?? DEFAULT_DECISION_CONFIG.defaultMaxDurationDays,
+    durationTest: o.durationTest ?? DEFAULT_DECISION_CONFIG.durationTest,
+  };
+  const prob = (x: number) => Number.isFinite(x) && x > 0 && x < 1;
+  const problems: string[] = [];
+  if (!Number.isFinite(c.seed.keepMinLiftPct) || !Number.isFinite(c.seed.killBelowLiftPct)) problems.push('lift thresholds must be finite');
+  if (c.seed.killBelowLiftPct > c.seed.keepMinLiftPct) problems.push('killBelowLiftPct must not exceed keepMinLiftPct');
+  if (c.seed.keepMaxP !== null && !prob(c.seed.keepMaxP)) problems.push('keepMaxP must be in (0, 1)');
+  if (!prob(c.seed.killAboveP)) problems.push('killAboveP must be in (0, 1)');
+  if (c.seed.keepMaxP !== null && c.seed.keepMaxP > c.seed.killAboveP) problems.push('keepMaxP must not exceed killAboveP');
+  if (!prob(c.sequential.alpha)) problems.push('sequential.alpha must be in (0, 1)');
+  if (!(Number.isInteger(c.sequential.minPerGroup) && c.sequential.minPerGroup >= 2)) problems.push('sequential.minPerGroup must be an integer ≥ 2');
+  if (!prob(c.srmThreshold)) problems.push('srmThreshold must be in (0, 1)');
+  if (!(Number.isInteger(c.defaultMaxDurationDays) && c.defaultMaxDurationDays > 0)) problems.push('defaultMaxDurationDays must be a positive integer');
+  if (problems.length > 0) throw new DecisionConfigError(`invalid decision config: ${problems.join('; ')}`);
+  return c;
+}

@@ -1,0 +1,160 @@
+/**
+ * The weekly A/B analysis job (SPEC §4), used by `lh-brain analyze` and the lead-hunter-ab-analysis edge
+ * function. For each running test (or the listed ones): one transaction with a per-test advisory lock and a
+ * `status = 'running'` guard; outcomes counted in SQL by `metric_tracked`; the test's policy (or the
+ * override) decides; every result column of lh_ab_tests is written only when it changes, and a KEEP/KILL
+ * completes the test and moves its skill (active / killed, actual_lift_pct, decision_made_at = clock).
+ * A missing skill is reported, not fatal; a failure in one test is reported and the others still run.
+ */
+import {
+  decideSkill, lockTestForAnalysis, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
+  writeTestResult, type AbTestRow,
+} from '../db/queries/analysis-tests.ts';
+import { queryAssignmentCounts, queryOutcomeStats } from '../db/queries/test-outcomes.ts';
+import type { Queryable } from '../db/port.ts';
+import type { SourceResult } from '../experiments/by-source.ts';
+import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
+import { evaluateTest, type GroupReport } from '../experiments/evaluate.ts';
+import { isFinal, type Decision, type PolicyName, type Recommendation } from '../experiments/types.ts';
+import { warn } from '../logger.ts';
+import { isTrackedMetric, type TrackedMetric } from '../metrics.ts';
+import type { Interval } from '../stats/index.ts';
+import type { JobDeps } from './deps.ts';
+
+export interface AnalysisOptions {
+  /** Decide every test with this policy instead of its own lh_ab_tests.policy. */
+  readonly policy?: PolicyName;
+  /** Thresholds and guards; default the seed's (see DEFAULT_DECISION_CONFIG). */
+  readonly config?: DecisionConfigOverride;
+  /** Only these tests (running or not; a completed one is reported as skipped). Default: every running test. */
+  readonly testIds?: readonly number[];
+}
+
+export interface AnalyzedTest {
+  readonly kind: 'analyzed';
+  readonly testId: number;
+  readonly testName: string;
+  readonly metric: TrackedMetric;
+  readonly segment: string | null;
+  readonly policy: PolicyName;
+  readonly skillId: number | null;
+  readonly decision: Decision;
+  readonly recommendation: Recommendation | null;
+  readonly winner: 'control' | 'treatment' | null;
+  /** Status after this run. */
+  readonly status: 'running' | 'completed';
+  readonly control: GroupReport;
+  readonly treatment: GroupReport;
+  readonly liftPct: number | null;
+  readonly liftCi: Interval | null;
+  /** The p-value the policy used (always-valid for sequential). */
+  readonly pValue: number | null;
+  readonly srm: { readonly status: 'ok' | 'mismatch' | 'not-checked'; readonly pValue: number | null };
+  readonly bySource: readonly SourceResult[];
+  /** Whether this run changed the lh_ab_tests row / the skill row. */
+  readonly testUpdated: boolean;
+  readonly skillUpdated: boolean;
+  readonly warnings: readonly string[];
+}
+
+export type TestReport =
+  | AnalyzedTest
+  | { readonly kind: 'skipped'; readonly testId: number; readonly reason: string }
+  | { readonly kind: 'failed'; readonly testId: number; readonly error: string };
+
+export interface AnalysisResult {
+  readonly asOf: string;
+  readonly policyOverride: PolicyName | null;
+  readonly tests: readonly TestReport[];
+  readonly counts: {
+    readonly analyzed: number; readonly keep: number; readonly kill: number; readonly continue: number;
+    readonly notEnoughData: number; readonly blockedSrm: number; readonly skipped: number; readonly failed: number;
+    readonly updated: number;
+  };
+}
+
+function policyOf(row: AbTestRow, override: PolicyName | undefined): PolicyName {
+  if (override) return override;
+  return row.policy === 'sequential' ? 'sequential' : 'seed';
+}
+
+async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: AnalysisOptions, config: DecisionConfig): Promise<TestReport> {
+  await lockTestForAnalysis(tx, testId);
+  const row = await selectRunningTestForUpdate(tx, testId);
+  if (!row) return { kind: 'skipped', testId, reason: 'test is not running (completed already, or meanwhile)' };
+  const metric = row.metric_tracked;
+  if (!isTrackedMetric(metric)) return { kind: 'failed', testId, error: `unknown metric_tracked "${metric}"` };
+  const policy = policyOf(row, options.policy);
+  const [outcomes, assignment] = [
+    await queryOutcomeStats(tx, testId, metric, asOf, row.segment),
+    await queryAssignmentCounts(tx, testId, metric, asOf, row.segment),
+  ];
+  const ev = evaluateTest({
+    id: row.id, metric, segment: row.segment, allocationPct: row.traffic_allocation_pct,
+    minSampleSize: row.min_sample_size, plannedSampleSize: row.planned_sample_size,
+    confidenceLevel: row.confidence_level, startedAt: row.started_at,
+    maxDurationDays: row.max_duration_days ?? config.defaultMaxDurationDays,
+  }, outcomes, assignment, asOf, policy, config);
+  const final = isFinal(ev.outcome.decision);
+  const warnings: string[] = [];
+  const skill = await selectSkillForUpdate(tx, row.skill_id);
+  if (!skill) warnings.push(row.skill_id === null ? 'test has no skill_id: no skill to update' : `skill ${row.skill_id} is missing: no skill to update`);
+  const testUpdated = await writeTestResult(tx, testId, {
+    controlSampleSize: ev.control.n, treatmentSampleSize: ev.treatment.n,
+    controlValue: ev.comparison.controlValue, treatmentValue: ev.comparison.treatmentValue,
+    liftPct: ev.comparison.liftPct, pValue: ev.outcome.pValue,
+    winner: ev.winner, recommendation: ev.recommendation, final,
+    decisionReason: ev.outcome.decision.reason, results: ev.results,
+  }, asOf);
+  let skillUpdated = false;
+  if (final && skill) {
+    const to = ev.outcome.decision.kind === 'KEEP' ? 'active' : 'killed';
+    skillUpdated = await decideSkill(tx, skill.id, to, ev.comparison.liftPct, ev.outcome.decision.reason, asOf);
+    if (!skillUpdated) warnings.push(`skill ${skill.id} is already ${skill.status}: left as it is`);
+  }
+  return {
+    kind: 'analyzed', testId, testName: row.test_name, metric, segment: row.segment, policy, skillId: row.skill_id,
+    decision: ev.outcome.decision, recommendation: ev.recommendation, winner: ev.winner,
+    status: final ? 'completed' : 'running', control: ev.control, treatment: ev.treatment,
+    liftPct: ev.comparison.liftPct, liftCi: ev.comparison.liftCi, pValue: ev.outcome.pValue,
+    srm: ev.srm.kind === 'checked' ? { status: ev.srm.mismatch ? 'mismatch' : 'ok', pValue: ev.srm.pValue } : { status: 'not-checked', pValue: null },
+    bySource: ev.bySource, testUpdated, skillUpdated, warnings,
+  };
+}
+
+function countReports(tests: readonly TestReport[]): AnalysisResult['counts'] {
+  const analyzed = tests.filter((t): t is AnalyzedTest => t.kind === 'analyzed');
+  const of = (k: Decision['kind']) => analyzed.filter((t) => t.decision.kind === k).length;
+  return {
+    analyzed: analyzed.length, keep: of('KEEP'), kill: of('KILL'), continue: of('CONTINUE'),
+    notEnoughData: of('not-enough-data'), blockedSrm: of('blocked-srm'),
+    skipped: tests.filter((t) => t.kind === 'skipped').length,
+    failed: tests.filter((t) => t.kind === 'failed').length,
+    updated: analyzed.filter((t) => t.testUpdated).length,
+  };
+}
+
+/** Analyses the running tests (or `options.testIds`) as of the clock's now; see the module comment. */
+export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {}): Promise<AnalysisResult> {
+  const config = resolveDecisionConfig(options.config);
+  const asOf = deps.clock.now();
+  const listed = await queryTestsToAnalyse(deps.db, options.testIds);
+  const found = new Set(listed.map((t) => t.id));
+  const tests: TestReport[] = (options.testIds ?? [])
+    .filter((id) => !found.has(id))
+    .map((testId) => ({ kind: 'skipped', testId, reason: 'no such test' }) as const);
+  for (const { id } of listed) {
+    try {
+      tests.push(await deps.db.transaction((tx) => analyseOne(tx, id, asOf, options, config)));
+    } catch (e) {
+      const error = `analysis of test ${id} failed: ${(e as Error).message}`;
+      warn(deps.logger, error);
+      tests.push({ kind: 'failed', testId: id, error });
+    }
+  }
+  for (const t of tests) {
+    if (t.kind === 'analyzed') for (const w of t.warnings) warn(deps.logger, `test ${t.testId}: ${w}`);
+  }
+  tests.sort((a, b) => a.testId - b.testId);
+  return { asOf: asOf.toISOString(), policyOverride: options.policy ?? null, tests, counts: countReports(tests) };
+}

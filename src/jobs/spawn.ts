@@ -1,0 +1,131 @@
+/**
+ * Spawning (SPEC §3 step 3): for each bottleneck, skip when its skill type is already testing, when a skill
+ * of that type was killed less than `killCooldownDays` before the run's clock, or when a test already runs
+ * on the same metric (and segment); otherwise insert the skill and its A/B test in ONE transaction.
+ *
+ * Safe under concurrency: each decision runs in a transaction that first takes a fixed advisory lock, so
+ * concurrent daily runs decide one after another and the later ones see the earlier inserts. Writers that
+ * bypass the lock still cannot create duplicates (partial unique indexes); their 23505 becomes a
+ * 'lost-race' skip and the transaction leaves nothing behind.
+ */
+import { minSampleSizeForBottleneck } from '../experiments/planner.ts';
+import type { Bottleneck } from '../detect/types.ts';
+import type { Database, Queryable } from '../db/port.ts';
+import { sqlState, UNIQUE_VIOLATION } from '../db/port.ts';
+import { findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, takeSpawnLock } from '../db/queries/spawning.ts';
+import type { SkipReason, Spawned, Skipped } from './daily-result.ts';
+import { CONTROL_DESCRIPTION, hypothesis, problemDetected, skillName, testName, treatmentDescription } from './spawn-text.ts';
+
+export interface SpawnConfig {
+  /** A killed skill type may be spawned again only this many days after its kill decision. */
+  readonly killCooldownDays: number;
+  readonly trafficAllocationPct: number;
+  readonly confidenceLevel: number;
+}
+
+export const DEFAULT_SPAWN_CONFIG = {
+  killCooldownDays: 30,
+  trafficAllocationPct: 50,
+  confidenceLevel: 0.95,
+} as const satisfies SpawnConfig;
+
+/**
+ * Called inside the spawning transaction after the skill row is inserted and before its test is: a test
+ * hook to prove that a failure between the two writes leaves neither (throw from it), or to simulate a
+ * competing writer (insert through `tx`).
+ */
+export type AfterSkillInsert = (tx: Queryable, skillId: number, bottleneck: Bottleneck) => Promise<void>;
+
+/**
+ * The test's min_sample_size per group: max(100, the size that gives 80% power to reach the bottleneck's
+ * target under the decision rule), from the planner (src/experiments/planner.ts). Deciding before that
+ * size is what makes the seed rule KILL most real improvements.
+ */
+export function plannedMinSampleSize(bottleneck: Bottleneck): number {
+  return minSampleSizeForBottleneck(bottleneck);
+}
+
+export type SpawnDecision =
+  | { readonly kind: 'spawned'; readonly spawned: Spawned }
+  | { readonly kind: 'skipped'; readonly skipped: Skipped };
+
+const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
+const DAY_MS = 86_400_000;
+
+/** Decide every bottleneck of `date` in order of severity (stable), each in its own transaction. */
+export async function spawnForBottlenecks(
+  db: Database, bottlenecks: readonly Bottleneck[], date: string, now: Date,
+  config: SpawnConfig = DEFAULT_SPAWN_CONFIG, afterSkillInsert?: AfterSkillInsert,
+): Promise<SpawnDecision[]> {
+  const ordered = bottlenecks.map((b, i) => ({ b, i }))
+    .sort((x, y) => SEVERITY_RANK[x.b.severity] - SEVERITY_RANK[y.b.severity] || x.i - y.i);
+  const decisions: SpawnDecision[] = [];
+  for (const { b } of ordered) decisions.push(await spawnOne(db, b, date, now, config, afterSkillInsert));
+  return decisions;
+}
+
+/** One bottleneck: checks and inserts under the spawning lock, in one transaction. */
+export async function spawnOne(
+  db: Database, b: Bottleneck, date: string, now: Date,
+  config: SpawnConfig = DEFAULT_SPAWN_CONFIG, afterSkillInsert?: AfterSkillInsert,
+): Promise<SpawnDecision> {
+  const skip = (r: SkipReason): SpawnDecision =>
+    ({ kind: 'skipped', skipped: { type: b.type, skill: b.suggestedSkill, metric: b.metric, segment: b.segment, ...r } });
+  try {
+    return await db.transaction(async (tx) => {
+      await takeSpawnLock(tx);
+      const blocked = await blockingReason(tx, b, now, config);
+      if (blocked) return skip(blocked);
+      return { kind: 'spawned', spawned: await insertSkillAndTest(tx, b, date, now, config, afterSkillInsert) };
+    });
+  } catch (err) {
+    if (sqlState(err) === UNIQUE_VIOLATION) {
+      return skip({ reason: 'lost-race', detail: `another writer inserted first: ${(err as Error).message}` });
+    }
+    throw err;
+  }
+}
+
+async function blockingReason(tx: Queryable, b: Bottleneck, now: Date, config: SpawnConfig): Promise<SkipReason | undefined> {
+  const testing = await findTestingSkill(tx, b.suggestedSkill);
+  if (testing) return { reason: 'already-testing', testingSkillId: testing.id };
+  const kill = await findLatestKill(tx, b.suggestedSkill);
+  if (kill) {
+    const remainingMs = config.killCooldownDays * DAY_MS - (now.getTime() - kill.decided_at.getTime());
+    if (remainingMs > 0) {
+      return { reason: 'killed-recently', killedSkillId: kill.id, killedAt: kill.decided_at.toISOString(),
+        cooldownDays: config.killCooldownDays, daysRemaining: Math.ceil(remainingMs / DAY_MS) };
+    }
+  }
+  const running = await findRunningTest(tx, b.metric, b.segment);
+  if (running) return { reason: 'metric-has-running-test', runningTestId: running.id, runningTestName: running.test_name };
+  return undefined;
+}
+
+async function insertSkillAndTest(
+  tx: Queryable, b: Bottleneck, date: string, now: Date, config: SpawnConfig, afterSkillInsert?: AfterSkillInsert,
+): Promise<Spawned> {
+  const name = skillName(b, date);
+  const skillId = await insertSkill(tx, {
+    skillType: b.suggestedSkill, skillName: name, problemDetected: problemDetected(b), targetMetric: b.metric,
+    baselineValue: b.currentValue, targetValue: b.targetValue, segment: b.segment,
+    evidence: { type: b.type, severity: b.severity, metric: b.metric, currentValue: b.currentValue,
+      targetValue: b.targetValue, segment: b.segment, evidence: b.evidence },
+    spawnedForDate: date, spawnedAt: now,
+  });
+  if (afterSkillInsert) await afterSkillInsert(tx, skillId, b);
+  const minSampleSize = plannedMinSampleSize(b);
+  const tName = testName(b, date);
+  const testId = await insertTest(tx, {
+    testName: tName, skillId, hypothesis: hypothesis(b), controlDescription: CONTROL_DESCRIPTION,
+    treatmentDescription: treatmentDescription(b.suggestedSkill), metricTracked: b.metric, segment: b.segment,
+    trafficAllocationPct: config.trafficAllocationPct, minSampleSize, confidenceLevel: config.confidenceLevel, startedAt: now,
+  });
+  return {
+    type: b.type,
+    skill: { id: skillId, skillType: b.suggestedSkill, skillName: name, targetMetric: b.metric,
+      baselineValue: b.currentValue, targetValue: b.targetValue, segment: b.segment, spawnedForDate: date },
+    test: { id: testId, testName: tName, metricTracked: b.metric, segment: b.segment,
+      trafficAllocationPct: config.trafficAllocationPct, confidenceLevel: config.confidenceLevel, minSampleSize },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Builds the report from the output tables only (daily metrics, pattern performance, skills, tests),
+ * every read bounded by the trend window or a LIMIT. Pure data out: both renderers and `--json` use it.
+ */
+import { DatabaseError, type Queryable, sqlState } from '../db/port.ts';
+import {
+  querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
+  type SkillRow, type TestRow, type TrendRow,
+} from './queries.ts';
+import { finite, storedBySource, storedLiftCi, storedNote, storedSrm, waldLiftCi } from './results.ts';
+import type {
+  BottleneckView, JsonValue, Recommendation, Report, SkillStatus, SkillView, TestView, TrendPoint,
+} from './types.ts';
+
+export interface ReportOptions {
+  /** The report's clock: the trend window ends on this instant's date in the business time zone. */
+  readonly now: Date;
+  /** Days in the trend window (default 30, at most MAX_REPORT_DAYS). */
+  readonly days?: number;
+}
+
+export const DEFAULT_REPORT_DAYS = 30;
+export const MAX_REPORT_DAYS = 366;
+/** Bounds of the lists: the report never reads an unbounded number of rows. */
+export const REPORT_LIMITS = { skills: 100, tests: 100, bottlenecks: 50, sourcesPerTest: 50 } as const;
+
+/** A report that cannot be built, with what to do about it. */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+}
+
+const UNDEFINED_TABLE = '42P01';
+
+/** Reads the aggregates and assembles the report (see Report for the shape). */
+export async function buildReport(db: Queryable, options: ReportOptions): Promise<Report> {
+  const days = options.days ?? DEFAULT_REPORT_DAYS;
+  if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
+    throw new ReportError(`the trend window must be a whole number of days from 1 to ${MAX_REPORT_DAYS}, got ${days}`);
+  }
+  if (Number.isNaN(options.now.getTime())) throw new ReportError('the report clock (now) is not a valid date');
+  try {
+    const window = await queryWindow(db, options.now, days);
+    const [trendRows, skillRows, testingRows, testRows] = await Promise.all([
+      queryTrend(db, window.from_date, days),
+      querySkills(db, REPORT_LIMITS.skills + 1),
+      queryTestingSkills(db, REPORT_LIMITS.bottlenecks),
+      queryTests(db, REPORT_LIMITS.tests + 1),
+    ]);
+    const trend = trendRows.map(toTrendPoint);
+    return {
+      generatedAt: options.now.toISOString(),
+      timeZone: window.time_zone,
+      window: { from: window.from_date, to: window.to_date, days },
+      trend,
+      latest: [...trend].reverse().find((p) => p.hasData) ?? null,
+      bottlenecks: testingRows.map(toBottleneck),
+      skills: skillRows.slice(0, REPORT_LIMITS.skills).map(toSkill),
+      tests: testRows.slice(0, REPORT_LIMITS.tests).map(toTest),
+      truncated: { skills: skillRows.length > REPORT_LIMITS.skills, tests: testRows.length > REPORT_LIMITS.tests },
+    };
+  } catch (cause) {
+    if (cause instanceof ReportError) throw cause;
+    if (sqlState(cause) === UNDEFINED_TABLE) {
+      throw new DatabaseError('the database has no Lead Hunter tables yet: run `lh-brain migrate` first', { cause, code: UNDEFINED_TABLE });
+    }
+    throw new DatabaseError(`cannot read the report's tables: ${(cause as Error).message}`, { cause, code: sqlState(cause) });
+  }
+}
+
+function iso(d: Date | null): string | null {
+  return d === null ? null : d.toISOString();
+}
+
+function toTrendPoint(r: TrendRow): TrendPoint {
+  return {
+    date: r.date,
+    hasData: r.has_data,
+    newLeads: finite(r.new_leads_count),
+    contacted: finite(r.contacted_count),
+    qualified: finite(r.qualified_count),
+    closed: finite(r.closed_count),
+    avgResponseTimeHours: finite(r.avg_response_time_hours),
+    avgTimeToQualifyHours: finite(r.avg_time_to_qualify_hours),
+    contactRate: finite(r.contact_rate),
+    qualificationRate: finite(r.qualification_rate),
+    f1Score: finite(r.f1_score),
+  };
+}
+
+/** jsonb as stored, made safe for JSON (drivers may hand back a string for jsonb in rare setups). */
+function json(v: unknown): JsonValue {
+  if (v === undefined) return null;
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as JsonValue;
+    } catch {
+      return v; // a plain string stored as evidence stays a string
+    }
+  }
+  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as JsonValue;
+}
+
+function toBottleneck(r: SkillRow): BottleneckView {
+  return {
+    skillId: r.id,
+    skillType: r.skill_type,
+    skillName: r.skill_name,
+    problem: r.problem_detected,
+    metric: r.target_metric,
+    segment: r.segment,
+    baselineValue: finite(r.baseline_value),
+    targetValue: finite(r.target_value),
+    detectedFor: r.spawned_for_date,
+    spawnedAt: r.spawned_at.toISOString(),
+    evidence: json(r.evidence),
+  };
+}
+
+function toSkill(r: SkillRow): SkillView {
+  return {
+    id: r.id,
+    skillType: r.skill_type,
+    skillName: r.skill_name,
+    status: r.status as SkillStatus, // the table's check constraint allows only these three
+    metric: r.target_metric,
+    segment: r.segment,
+    baselineValue: finite(r.baseline_value),
+    targetValue: finite(r.target_value),
+    actualLiftPct: finite(r.actual_lift_pct),
+    spawnedAt: r.spawned_at.toISOString(),
+    decisionMadeAt: iso(r.decision_made_at),
+    decisionReason: r.decision_reason,
+  };
+}
+
+function toTest(r: TestRow): TestView {
+  const level = finite(r.confidence_level) ?? 0.95;
+  const controlN = finite(r.control_sample_size);
+  const treatmentN = finite(r.treatment_sample_size);
+  const controlValue = finite(r.control_conversion_rate);
+  const treatmentValue = finite(r.treatment_conversion_rate);
+  const results = json(r.results);
+  const stored = storedLiftCi(results, level);
+  const wald = stored ? null
+    : waldLiftCi({ metric: r.metric_tracked, controlN, treatmentN, controlRate: controlValue, treatmentRate: treatmentValue, level });
+  const computed = stored ? { ci: stored, note: null }
+    : { ci: wald?.ci ?? null, note: wald?.ci ? null : (storedNote(results) ?? wald?.note ?? null) };
+  return {
+    id: r.id,
+    name: r.test_name,
+    skillId: r.skill_id,
+    metric: r.metric_tracked,
+    segment: r.segment,
+    status: r.status === 'completed' ? 'completed' : 'running',
+    policy: r.policy,
+    startedAt: r.started_at.toISOString(),
+    endedAt: iso(r.ended_at),
+    minSampleSize: r.min_sample_size,
+    controlSampleSize: controlN,
+    treatmentSampleSize: treatmentN,
+    controlValue,
+    treatmentValue,
+    liftPct: finite(r.lift_pct),
+    liftCi: computed.ci,
+    liftCiNote: computed.note,
+    pValue: finite(r.p_value),
+    recommendation: (r.recommendation as Recommendation | null) ?? null,
+    winner: r.winner === 'control' || r.winner === 'treatment' ? r.winner : null,
+    decisionReason: r.decision_reason,
+    srm: storedSrm(results),
+    bySource: storedBySource(results, REPORT_LIMITS.sourcesPerTest),
+  };
+}

@@ -1,0 +1,86 @@
+/** Human renderings of a simulation and of a policy backtest (the CLI prints them; --json prints the data). */
+import type { BacktestResult } from './backtest.ts';
+import type { SimulationResult, TimelineEvent } from './timeline.ts';
+
+const num = (x: number, digits = 2): string => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
+const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const lift = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
+const pval = (p: number | null): string => (p === null ? '—' : p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
+
+/** One line of the timeline, or null for events only --json shows (weekly looks without a decision). */
+export function renderEvent(e: TimelineEvent): string | null {
+  const head = `day ${String(e.day).padStart(3)}  ${e.date}  `;
+  switch (e.kind) {
+    case 'episode':
+      return `${head}INJECTED  ${e.label} (should surface as ${e.bottleneck})`;
+    case 'detected':
+      return `${head}DETECTED  ${e.bottleneck}${e.segment ? ` [${e.segment}]` : ''} (${e.severity}): ${e.metric} ` +
+        `${num(e.currentValue)} vs target ${num(e.targetValue)}\n${' '.repeat(head.length + 10)}${e.summary}`;
+    case 'spawned':
+      return `${head}SPAWNED   skill #${e.skillId} ${e.skillType}${e.segment ? ` [${e.segment}]` : ''} + A/B test #${e.testId} ` +
+        `on ${e.metric} (baseline ${num(e.baselineValue)} → target ${num(e.targetValue)}, ≥ ${e.minSampleSize} per group)`;
+    case 'skipped':
+      return `${head}SKIPPED   ${e.skillType}${e.segment ? ` [${e.segment}]` : ''} for ${e.bottleneck}: ${e.reason}`;
+    case 'decided':
+      return `${head}DECIDED   test #${e.testId} ${e.skillType ?? '(no skill)'}: ${e.recommendation ?? '?'} ` +
+        `(lift ${lift(e.liftPct)}, p = ${pval(e.pValue)}, control ${e.controlN ?? 0} / treatment ${e.treatmentN ?? 0})` +
+        (e.reason ? `\n${' '.repeat(head.length + 10)}${e.reason}` : '');
+    case 'analyzed':
+      return null;
+  }
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The whole simulation: header, timeline, and the summary table of every skill against its truth. */
+export function renderSimulation(r: SimulationResult): string {
+  const lines = [
+    `Simulation "${r.scenario}" (seed ${r.seed}): ${r.days} days from ${r.startDate} to ${r.endDate}, ~${r.leadsPerDay} leads/day` +
+      (r.warmupDays > 0 ? `, after ${r.warmupDays} days of healthy history` : ''),
+    `  ${r.description}`,
+    `  ${r.totals.leads} leads, ${r.totals.validations} validations, ${r.totals.feedback} feedback rows; ` +
+      `${r.totals.dailyRuns} daily-job runs, ${r.totals.analysisRuns} weekly analyses`,
+    '',
+    'Timeline',
+    ...r.timeline.map(renderEvent).filter((l): l is string => l !== null),
+    '',
+    'Skills: the engine\'s decision against the simulated truth',
+  ];
+  const rows = r.summary.skills.map((s) => [
+    `#${s.skillId} ${s.skillType}${s.segment ? ` [${s.segment}]` : ''}`,
+    s.spawnedOn, s.metric ?? '—', `${s.helps ? 'helps' : 'no effect'}: ${s.trueEffect}`,
+    s.decision, s.decidedOn ?? '—', lift(s.liftPct), pval(s.pValue), s.verdict.toUpperCase(),
+  ]);
+  lines.push(rows.length === 0 ? '  (no skill was spawned)'
+    : table(['skill', 'spawned', 'metric', 'true effect', 'decision', 'decided', 'lift', 'p', 'verdict'], rows));
+  lines.push('', `${r.summary.right} right, ${r.summary.wrong} wrong, ${r.summary.undecided} still testing`);
+  return lines.join('\n');
+}
+
+/** The backtest side by side: one column per policy. */
+export function renderBacktest(b: BacktestResult): string {
+  const s = b.settings;
+  const lifts = s.trueLiftsPct.filter((l) => l > 0);
+  const cols = b.summary;
+  const row = (label: string, f: (c: (typeof cols)[number]) => string) => [label, ...cols.map(f)];
+  const days = (d: number | null | undefined) => (d === null || d === undefined ? '—' : `${d} d`);
+  const rows = [
+    row('false KEEP (A/A: no effect)', (c) => pct(c.falseKeepRate)),
+    ...lifts.map((l) => row(`power (KEEP) at +${l}%`, (c) => pct(c.power[String(l)] ?? null))),
+    ...lifts.map((l) => row(`wrong KILL at +${l}%`, (c) => pct(c.wrongKillRate[String(l)] ?? null))),
+    ...s.trueLiftsPct.map((l) => row(`median days to decision, ${l === 0 ? 'A/A' : `+${l}%`}`, (c) => days(c.medianDaysToDecision[String(l)]))),
+  ];
+  return [
+    `Policy backtest: ${s.runs} simulated tests per true effect (seed ${s.seed}), conversion baseline ${pct(s.baselineRate)}, ` +
+      `${s.perGroupPerWeek} leads per group per week, weekly looks, max ${s.maxDurationDays} days`,
+    `tests planned for +${s.designLiftPct}% with 80% power: ` +
+      Object.entries(s.plannedPerGroup).map(([p, n]) => `${p} ${n} per group`).join(', ') +
+      '; decisions by the real decide() of src/experiments',
+    '',
+    table(['', ...cols.map((c) => c.policy)], rows),
+  ].join('\n');
+}

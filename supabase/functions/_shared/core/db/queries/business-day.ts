@@ -1,0 +1,46 @@
+// GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
+/**
+ * The business calendar the daily job runs in: which time zone a metric day lives in, and which day
+ * "yesterday" is as of the run's clock. Computed by the database, so the job and the SQL functions agree
+ * on zone names and DST rules (and the core needs no Intl time-zone support).
+ */
+import type { Queryable } from '../port.ts';
+
+/** The zone named by the caller, else lh_settings.business_time_zone, else UTC; `known` is false for a name PostgreSQL does not know. */
+export async function resolveBusinessTimeZone(db: Queryable, requested: string | undefined): Promise<{ timeZone: string; known: boolean }> {
+  const rows = await db.query<{ tz: string; known: boolean }>(
+    `with z as (
+       select coalesce($1::text, (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC') as tz
+     )
+     select z.tz,
+       (exists (select 1 from pg_catalog.pg_timezone_names n where n.name = z.tz)
+        or exists (select 1 from pg_catalog.pg_timezone_abbrevs a where a.abbrev = z.tz)) as known
+     from z`,
+    [requested ?? null],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('resolveBusinessTimeZone: the query returned no row');
+  return { timeZone: row.tz, known: row.known };
+}
+
+/** The calendar day before `now` in `timeZone` ('YYYY-MM-DD'): at 00:01 the day that just ended. */
+export async function previousBusinessDay(db: Queryable, now: Date, timeZone: string): Promise<string> {
+  const rows = await db.query<{ d: string }>(
+    `select ((($1::timestamptz) at time zone $2)::date - 1)::text as d`,
+    [now.toISOString(), timeZone],
+  );
+  const d = rows[0]?.d;
+  if (d === undefined) throw new Error('previousBusinessDay: the query returned no row');
+  return d;
+}
+
+/** Names of the tables/functions the daily job needs that the database lacks (empty when migrated). */
+export async function missingDailySchema(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ name: string; present: boolean }>(
+    `select n.name, (case when n.kind = 'f' then to_regprocedure(n.name) is not null
+                          else to_regclass(n.name) is not null end) as present
+     from (values ('public.lh_settings', 't'), ('public.lh_spawned_skills', 't'), ('public.lh_ab_tests', 't'),
+                  ('public.lh_update_daily_metrics(date,text,integer)', 'f'),
+                  ('public.lh_update_pattern_performance(date,text)', 'f')) as n(name, kind)`);
+  return rows.filter((r) => !r.present).map((r) => r.name);
+}

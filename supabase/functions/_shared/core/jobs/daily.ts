@@ -1,0 +1,144 @@
+// GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
+/**
+ * The daily job (SPEC §3), one function for every entry point (CLI, edge function, worker, simulator).
+ *
+ * For each day D of the run (yesterday in the business time zone by default, a chosen day, or a backfill
+ * range), in this order:
+ *   1. lh_update_pattern_performance(D): the feedback analysis. It runs BEFORE the metrics because
+ *      lh_daily_metrics.validation_accuracy reads the latest avg_f1_score on or before D; the other order
+ *      would store yesterday's F1 on the first run and change the row on a re-run.
+ *   2. lh_update_daily_metrics(D).
+ *   3. the lead-quality feedback summary per source (SQL).
+ *   4. bottleneck detection for D (reported for every day, with why each quiet rule stayed quiet).
+ * Then spawning, ONCE, for the bottlenecks of the last day of the run: skills and tests start at the run's
+ * clock, so acting on a stale day of a backfill would start experiments for problems that may be gone,
+ * and the one-testing-skill-per-type rule would let only the oldest day's bottleneck through anyway.
+ *
+ * Every step is idempotent, and spawning is serialised by an advisory lock and guarded by unique indexes,
+ * so running the job twice, or three times at once, leaves the database as one run does.
+ */
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../detect/config.ts';
+import { explainDetection } from '../detect/detect.ts';
+import { loadDetectionInput } from '../db/queries/detection-input.ts';
+import { missingDailySchema, previousBusinessDay, resolveBusinessTimeZone } from '../db/queries/business-day.ts';
+import { updateDailyMetrics, updatePatternPerformance } from '../db/queries/daily-steps.ts';
+import { loadFeedbackSummary } from '../db/queries/feedback-summary.ts';
+import { info } from '../logger.ts';
+import type { DailyResult, DayResult, Spawned, Skipped } from './daily-result.ts';
+import { firstNonJsonValue, toDailyMetrics, toPatternPerformance, toSourceFeedback } from './daily-result.ts';
+import { daysBetween, isIsoDate } from './dates.ts';
+import type { JobDeps, Progress } from './deps.ts';
+import { noProgress } from './deps.ts';
+import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig } from './spawn.ts';
+
+export interface DailyJobOptions {
+  /** One metric day (YYYY-MM-DD). Default: the day before the clock's now in the business time zone. */
+  readonly date?: string;
+  /** A backfill range, both ends inclusive; give both or neither, and not with `date`. */
+  readonly from?: string;
+  readonly to?: string;
+  /** IANA zone; default lh_settings.business_time_zone (else UTC). */
+  readonly timeZone?: string;
+  readonly detection?: DetectionConfig;
+  /** Kill cooldown, traffic split and confidence of spawned tests. */
+  readonly spawning?: Partial<SpawnConfig>;
+  readonly progress?: Progress;
+  /** Test hook between the skill insert and the test insert (see AfterSkillInsert). */
+  readonly afterSkillInsert?: AfterSkillInsert;
+}
+
+/** The job was called with options that cannot run (bad date, from > to, unknown time zone...). */
+export class DailyJobInputError extends Error {
+  override readonly name = 'DailyJobInputError';
+}
+
+/** The database is not ready: migrations missing, or lh_settings holds a zone PostgreSQL does not know. */
+export class DailySchemaError extends Error {
+  override readonly name = 'DailySchemaError';
+}
+
+/** A step produced a value that cannot be serialised honestly (NaN/Infinity): a bug upstream. */
+export class DailyJobResultError extends Error {
+  override readonly name = 'DailyJobResultError';
+}
+
+/** Run the daily job; returns its JSON-able summary. Throws DailyJobInputError for bad options. */
+export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}): Promise<DailyResult> {
+  const now = deps.clock.now();
+  const missing = await missingDailySchema(deps.db);
+  if (missing.length > 0) {
+    throw new DailySchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
+  }
+  const { timeZone, known } = await resolveBusinessTimeZone(deps.db, options.timeZone);
+  if (!known && options.timeZone !== undefined) {
+    throw new DailyJobInputError(`unknown time zone "${timeZone}" (use an IANA name such as Europe/Berlin)`);
+  }
+  if (!known) {
+    throw new DailySchemaError(`lh_settings.business_time_zone holds an unknown time zone "${timeZone}": set an IANA name such as Europe/Berlin`);
+  }
+  const [from, to] = await resolveRange(deps, options, now, timeZone);
+  const days = daysBetween(from, to);
+  const detection = options.detection ?? DEFAULT_DETECTION_CONFIG;
+  const progress = options.progress ?? noProgress;
+
+  const dayResults: DayResult[] = [];
+  for (const [i, date] of days.entries()) {
+    progress(i, days.length, date);
+    dayResults.push(await runDay(deps, date, timeZone, detection));
+  }
+  progress(days.length, days.length, to);
+
+  const spawnConfig: SpawnConfig = { ...DEFAULT_SPAWN_CONFIG, ...options.spawning };
+  const last = dayResults[dayResults.length - 1];
+  const decisions = await spawnForBottlenecks(deps.db, last?.bottlenecks ?? [], to, now, spawnConfig, options.afterSkillInsert);
+  const spawned: Spawned[] = [];
+  const skipped: Skipped[] = [];
+  for (const d of decisions) {
+    if (d.kind === 'spawned') {
+      spawned.push(d.spawned);
+      info(deps.logger, `spawned ${d.spawned.skill.skillName}`, { skillId: d.spawned.skill.id, testId: d.spawned.test.id });
+    } else {
+      skipped.push(d.skipped);
+      info(deps.logger, `skipped ${d.skipped.skill}: ${d.skipped.reason}`, { type: d.skipped.type });
+    }
+  }
+  const result: DailyResult = { timeZone, ranAt: now.toISOString(), from, to, spawnDate: to, days: dayResults, spawned, skipped };
+  const bad = firstNonJsonValue(result);
+  if (bad) throw new DailyJobResultError(`the daily result holds a non-finite number at ${bad}`);
+  return result;
+}
+
+async function runDay(deps: JobDeps, date: string, timeZone: string, detection: DetectionConfig): Promise<DayResult> {
+  const pattern = await updatePatternPerformance(deps.db, date, timeZone);
+  const metrics = await updateDailyMetrics(deps.db, date, timeZone);
+  const feedback = await loadFeedbackSummary(deps.db, date, timeZone);
+  const input = await loadDetectionInput(deps.db, date, timeZone, detection);
+  const report = explainDetection(input, detection);
+  const bottlenecks = [...report.bottlenecks];
+  deps.logger.log('debug', `daily ${date}: ${bottlenecks.length} bottleneck(s)`, { timeZone });
+  return {
+    date,
+    metrics: toDailyMetrics(metrics),
+    patternPerformance: toPatternPerformance(pattern),
+    feedbackSummary: feedback.map(toSourceFeedback),
+    bottlenecks,
+    quietRules: report.rules.filter((r) => r.bottlenecks.length === 0).map((r) => ({ type: r.type, reasons: r.quiet })),
+  };
+}
+
+async function resolveRange(deps: JobDeps, o: DailyJobOptions, now: Date, timeZone: string): Promise<[string, string]> {
+  const ranged = o.from !== undefined || o.to !== undefined;
+  if (o.date !== undefined && ranged) throw new DailyJobInputError('give either a date or a from/to range, not both');
+  if (ranged) {
+    if (o.from === undefined || o.to === undefined) throw new DailyJobInputError('a range needs both from and to');
+    for (const d of [o.from, o.to]) if (!isIsoDate(d)) throw new DailyJobInputError(`not a calendar date (YYYY-MM-DD): "${d}"`);
+    if (o.from > o.to) throw new DailyJobInputError(`from (${o.from}) is after to (${o.to})`);
+    return [o.from, o.to];
+  }
+  if (o.date !== undefined) {
+    if (!isIsoDate(o.date)) throw new DailyJobInputError(`not a calendar date (YYYY-MM-DD): "${o.date}"`);
+    return [o.date, o.date];
+  }
+  const d = await previousBusinessDay(deps.db, now, timeZone);
+  return [d, d];
+}

@@ -1,0 +1,149 @@
+/**
+ * The two Supabase Edge Functions under the real `deno` binary (npm package `deno`), against a fresh
+ * PostgreSQL database: authorisation (401), method (405), bad bodies (400), a real run (200) that writes
+ * the database, and a failing database (500 without leaking the password).
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { dbTargets, postgresTarget, postgresUrlOf } from '../support/databases.ts';
+import type { Database } from '../../src/db/port.ts';
+
+const DENO = 'node_modules/.bin/deno';
+const SERVICE_KEY = 'test-service-role-key-0123456789abcdef';
+const CRON_SECRET = 'test-cron-secret-abcdef0123456789';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function startFunction(name: string, dbUrl: string): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
+  const port = await freePort();
+  let out = '';
+  const proc = spawn(DENO, ['run', '--allow-net', '--allow-env', '--allow-read', '--quiet', `supabase/functions/${name}/index.ts`], {
+    env: { ...process.env, LH_PORT: String(port), SUPABASE_DB_URL: dbUrl, SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY, LH_CRON_SECRET: CRON_SECRET, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`deno exited early (${proc.exitCode}):\n${out}`);
+    try {
+      await fetch(url, { method: 'OPTIONS' });
+      return { url, proc, output: () => out };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  proc.kill();
+  throw new Error(`deno did not start within 60 s:\n${out}`);
+}
+
+const targets = await dbTargets();
+const hasPostgres = targets.some((t) => t.name === 'postgres');
+
+describe('edge functions type-check under deno', () => {
+  it('the generated core is in sync with src/', () => {
+    const r = spawnSync(process.execPath, ['scripts/sync-edge-core.mjs', '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+  });
+  for (const fn of ['lead-hunter-daily-metrics', 'lead-hunter-ab-analysis']) {
+    it(`deno check ${fn}`, () => {
+      const r = spawnSync(DENO, ['check', '--quiet', `supabase/functions/${fn}/index.ts`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+    });
+  }
+});
+
+describe('edge functions under deno against PostgreSQL', { skip: hasPostgres ? false : 'PostgreSQL not available' }, () => {
+  let db: Database;
+  let daily: Awaited<ReturnType<typeof startFunction>>;
+  let analysis: Awaited<ReturnType<typeof startFunction>>;
+  before(async () => {
+    db = await postgresTarget.fresh();
+    const url = postgresUrlOf(db)!;
+    [daily, analysis] = await Promise.all([
+      startFunction('lead-hunter-daily-metrics', url),
+      startFunction('lead-hunter-ab-analysis', url),
+    ]);
+  });
+  after(async () => {
+    daily?.proc.kill();
+    analysis?.proc.kill();
+    await db?.close();
+  });
+
+  const post = (url: string, headers: Record<string, string>, body?: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body ?? '{}' });
+
+  it('401 without credentials, with a wrong key, and with the anon-style bearer', async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { apikey: 'x' }, { 'x-cron-secret': CRON_SECRET + 'x' }];
+    for (const headers of attempts) {
+      const res = await post(daily.url, headers);
+      assert.equal(res.status, 401, JSON.stringify(headers));
+      const body = (await res.json()) as { error: string };
+      assert.match(body.error, /unauthorized/);
+    }
+    const get = await fetch(analysis.url);
+    assert.equal(get.status, 401);
+  });
+
+  it('405 for GET with a valid key; 400 for malformed JSON and bad dates', async () => {
+    const get = await fetch(daily.url, { headers: { authorization: `Bearer ${SERVICE_KEY}` } });
+    assert.equal(get.status, 405);
+    await get.body?.cancel();
+    const bad = await post(daily.url, { authorization: `Bearer ${SERVICE_KEY}` }, '{"date": ');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /not valid JSON/);
+    const badDate = await post(daily.url, { authorization: `Bearer ${SERVICE_KEY}` }, '{"date": "2026-02-30"}');
+    assert.equal(badDate.status, 400);
+    assert.match(((await badDate.json()) as { error: string }).error, /date/);
+    const unknown = await post(analysis.url, { apikey: SERVICE_KEY }, '{"policy": "yolo"}');
+    assert.equal(unknown.status, 400);
+  });
+
+  it('200: the daily function computes the requested day into lh_daily_metrics (service-role key)', async () => {
+    await db.query(`insert into lh_lead_status (source, status, created_at, contacted_at) values
+      ('zillow', 'contacted', '2026-01-20T10:00Z', '2026-01-20T13:00Z'), ('referral', 'new', '2026-01-20T11:00Z', null)`);
+    const res = await post(daily.url, { authorization: `Bearer ${SERVICE_KEY}` }, '{"date": "2026-01-20"}');
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const body = JSON.parse(text) as { ok: boolean; result: unknown };
+    assert.equal(body.ok, true);
+    const rows = await db.query<{ new_leads_count: number; avg_response_time_hours: number }>(
+      "select new_leads_count, avg_response_time_hours from lh_daily_metrics where metric_date = '2026-01-20'");
+    assert.equal(rows[0]?.new_leads_count, 2);
+    assert.equal(rows[0]?.avg_response_time_hours, 3);
+    assert.match(text, /2026-01-20/);
+  });
+
+  it('200: the analysis function answers with the cron secret', async () => {
+    const res = await post(analysis.url, { 'x-cron-secret': CRON_SECRET });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    assert.equal((JSON.parse(text) as { ok: boolean }).ok, true);
+  });
+
+  it('500 with a clear message, and no password, when the database cannot be reached', async () => {
+    const broken = await startFunction('lead-hunter-daily-metrics', 'postgres://postgres:s3cr3t-pass@127.0.0.1:5432/lhb_no_such_database');
+    try {
+      const res = await post(broken.url, { authorization: `Bearer ${SERVICE_KEY}` });
+      const text = await res.text();
+      assert.equal(res.status, 500);
+      assert.match(text, /lead-hunter-daily-metrics failed: .*lhb_no_such_database/);
+      assert.doesNotMatch(text, /s3cr3t-pass/);
+      assert.doesNotMatch(broken.output(), /s3cr3t-pass/);
+      assert.doesNotMatch(text, new RegExp(SERVICE_KEY));
+    } finally {
+      broken.proc.kill();
+    }
+  });
+});

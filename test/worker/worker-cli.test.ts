@@ -1,0 +1,130 @@
+/**
+ * `lh-brain worker` as operators run it: the real bin in a child process. --once on the embedded database;
+ * on PostgreSQL, SIGTERM during a run (finish it, exit 0, nothing half-written) and SIGKILL during a run
+ * (the next run takes over and completes).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Database } from '../../src/db/port.ts';
+import type { WorkerReport } from '../../src/worker/worker.ts';
+import { dbTargets, postgresUrlOf } from '../support/databases.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
+const NOW = '2026-01-20T00:05:00Z';
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** Spawns the CLI; `onStderrLine` sees each log line as it arrives (to send a signal mid-run). */
+function cli(args: string[], onStderrLine: (line: string, child: ChildProcess) => void = () => {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env['DATABASE_URL'];
+    delete env['LH_BRAIN_DEBUG'];
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      partial += c.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) onStderrLine(l, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const events = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('{'))
+  .map((l) => (JSON.parse(l) as { event?: string }).event).filter((e) => e !== undefined);
+
+describe('lh-brain worker on the embedded database', () => {
+  it('--once --json runs what is due and prints the report; structured log lines on stderr', async () => {
+    const r = await cli(['--memory', '--now', NOW, '--json', 'worker', '--once']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as WorkerReport;
+    assert.deepEqual(report.runs.map((x) => [x.job, x.outcome, x.runKeys]), [
+      ['daily', 'succeeded', ['2026-01-19']], ['analysis', 'succeeded', ['2026-01-19']]]);
+    const ev = events(r.stderr);
+    assert.deepEqual(ev.filter((e) => e.startsWith('worker') || e.startsWith('run')),
+      ['worker-started', 'run-started', 'run-succeeded', 'run-started', 'run-succeeded', 'worker-stopped']);
+  });
+
+  it('bad options exit 2 with a one-line reason', async () => {
+    for (const [args, msg] of [
+      [['--daily-at', '25:00'], /--daily-at must be a time HH:MM/],
+      [['--max-backfill-days', '0'], /--max-backfill-days must be a whole number/],
+      [['--time-zone', 'Mars/Olympus'], /unknown time zone "Mars\/Olympus"/],
+    ] as const) {
+      const r = await cli(['--memory', 'worker', '--once', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, msg);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  });
+});
+
+const pg = (await dbTargets()).find((t) => t.name === 'postgres');
+
+async function seedMissedMonth(db: Database): Promise<void> {
+  await db.query(`insert into lh_lead_status (source, status, created_at, contacted_at)
+    select 'zillow', 'contacted', d + interval '10 hours', d + interval '12 hours'
+    from generate_series('2025-12-01'::timestamptz, '2026-01-19'::timestamptz, interval '1 day') d, generate_series(1, 20)`);
+  await db.query("insert into lh_job_runs (job, run_key, status, finished_at) values ('daily', '2025-12-01', 'succeeded', now())");
+}
+
+describe('lh-brain worker signals on PostgreSQL', { skip: pg ? false : 'PostgreSQL not reachable' }, () => {
+  it('SIGTERM during a run: the run finishes, no other starts, exit 0, the ledger and metrics agree', async () => {
+    const db = await pg!.fresh();
+    try {
+      await seedMissedMonth(db);
+      let sent = false;
+      const r = await cli(['--database-url', postgresUrlOf(db)!, '--now', NOW, '--json', 'worker'], (line, child) => {
+        if (!sent && line.includes('"run-started"')) { sent = true; child.kill('SIGTERM'); }
+      });
+      assert.ok(sent, 'a run started');
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as WorkerReport;
+      assert.equal(report.stoppedBy, 'signal');
+      assert.deepEqual(report.runs.map((x) => [x.job, x.outcome, x.runKeys.length]), [['daily', 'succeeded', 35]]);
+      assert.ok(events(r.stderr).includes('worker-stopping'));
+      const rows = await db.query<{ job: string; status: string; n: number }>(
+        'select job, status, count(*)::int as n from lh_job_runs group by 1, 2 order by 1, 2');
+      assert.deepEqual(rows, [{ job: 'daily', status: 'succeeded', n: 36 }]); // the seeded run + 35, no analysis, nothing 'running'
+      const [m] = await db.query<{ n: number; first: string; last: string }>(
+        'select count(*)::int as n, min(metric_date)::text as first, max(metric_date)::text as last from lh_daily_metrics');
+      assert.deepEqual(m, { n: 35, first: '2025-12-16', last: '2026-01-19' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('SIGKILL during a run leaves it "running"; the next worker takes it over and completes it', async () => {
+    const db = await pg!.fresh();
+    try {
+      await seedMissedMonth(db);
+      const url = postgresUrlOf(db)!;
+      let sent = false;
+      const killed = await cli(['--database-url', url, '--now', NOW, '--json', 'worker', '--once'], (line, child) => {
+        if (!sent && line.includes('"run-started"')) { sent = true; child.kill('SIGKILL'); }
+      });
+      assert.equal(killed.signal, 'SIGKILL');
+      const [left] = await db.query<{ n: number }>("select count(*)::int as n from lh_job_runs where status = 'running'");
+      assert.equal(left!.n, 35);
+
+      const next = await cli(['--database-url', url, '--now', NOW, '--json', 'worker', '--once']);
+      assert.equal(next.code, 0, next.stderr);
+      const rows = await db.query<{ status: string; attempts: number; n: number }>(
+        "select status, attempts, count(*)::int as n from lh_job_runs where job = 'daily' and run_key > '2025-12-01' group by 1, 2");
+      assert.deepEqual(rows, [{ status: 'succeeded', attempts: 2, n: 35 }]);
+      const [m] = await db.query<{ n: number }>('select count(*)::int as n from lh_daily_metrics');
+      assert.equal(m!.n, 35);
+    } finally {
+      await db.close();
+    }
+  });
+});

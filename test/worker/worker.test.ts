@@ -1,0 +1,162 @@
+/**
+ * The worker engine with the real jobs on both databases: catch-up of missed days, the ledger, failure and
+ * retry, take-over of a crashed run; and on PostgreSQL two workers at once.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fixedClock } from '../../src/clock.ts';
+import { connectPostgres } from '../../src/db/postgres.ts';
+import type { Database } from '../../src/db/port.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { defaultWorkerJobs } from '../../src/worker/jobs.ts';
+import { DEFAULT_SCHEDULE } from '../../src/worker/schedule.ts';
+import { runWorker, type WorkerOptions, type WorkerReport } from '../../src/worker/worker.ts';
+import { dbTargets, postgresUrlOf } from '../support/databases.ts';
+
+// Tuesday 2026-01-20 00:05 UTC: the latest daily run is for 2026-01-19; Monday 2026-01-19 03:00's analysis is due
+const NOW = new Date('2026-01-20T00:05:00Z');
+
+function options(over: Partial<WorkerOptions> = {}): WorkerOptions {
+  return {
+    schedule: DEFAULT_SCHEDULE, maxBackfillDays: 35, once: true, workerId: 'test-worker',
+    signal: new AbortController().signal, sleep: async () => {}, ...over,
+  };
+}
+
+function run(db: Database, over: Partial<WorkerOptions> = {}, now = NOW): Promise<WorkerReport> {
+  return runWorker({ db, clock: fixedClock(now), logger: silentLogger }, defaultWorkerJobs, options(over));
+}
+
+async function seedLeads(db: Database): Promise<void> {
+  // two leads a day from 2025-12-01 to 2026-01-19, one contacted after 3 h
+  await db.query(`insert into lh_lead_status (source, status, created_at, contacted_at)
+    select 'zillow', case when i = 0 then 'contacted' else 'new' end, d + interval '10 hours',
+      case when i = 0 then d + interval '13 hours' end
+    from generate_series('2025-12-01'::timestamptz, '2026-01-19'::timestamptz, interval '1 day') d, generate_series(0, 1) i`);
+}
+
+type RunRow = { job: string; run_key: string; status: string; attempts: number; error: string | null };
+const ledger = (db: Database) => db.query<RunRow>('select job, run_key, status, attempts, error from lh_job_runs order by job, run_key');
+const metricDays = async (db: Database) =>
+  (await db.query<{ d: string }>('select metric_date::text as d from lh_daily_metrics order by 1')).map((r) => r.d);
+
+for (const target of await dbTargets()) {
+  describe(`worker on ${target.name}`, () => {
+    it('--once catches up the days missed since the last completed run, runs the analysis, and then has nothing to do', async () => {
+      const db = await target.fresh();
+      try {
+        await seedLeads(db);
+        await db.query("insert into lh_job_runs (job, run_key, status, finished_at) values ('daily', '2026-01-14', 'succeeded', now())");
+        const report = await run(db);
+        assert.equal(report.stoppedBy, 'once');
+        assert.deepEqual(report.runs.map((r) => [r.job, r.outcome, r.runKeys.join(',')]), [
+          ['daily', 'succeeded', '2026-01-15,2026-01-16,2026-01-17,2026-01-18,2026-01-19'],
+          ['analysis', 'succeeded', '2026-01-19'],
+        ]);
+        assert.deepEqual(await metricDays(db), ['2026-01-15', '2026-01-16', '2026-01-17', '2026-01-18', '2026-01-19']);
+        const [day] = await db.query<{ n: number; h: number }>("select new_leads_count as n, avg_response_time_hours as h from lh_daily_metrics where metric_date = '2026-01-17'");
+        assert.deepEqual(day, { n: 2, h: 3 });
+        const rows = await ledger(db);
+        assert.equal(rows.length, 7);
+        assert.ok(rows.every((r) => r.status === 'succeeded' && r.attempts === 1 && r.error === null));
+        const [summary] = await db.query<{ s: Record<string, unknown> }>("select summary as s from lh_job_runs where job = 'daily' and run_key = '2026-01-19'");
+        assert.deepEqual([summary!.s['from'], summary!.s['to'], summary!.s['days']], ['2026-01-15', '2026-01-19', 5]);
+
+        const again = await run(db);
+        assert.deepEqual(again.runs, []);
+        assert.equal((await ledger(db)).length, 7);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('bounds the catch-up to maxBackfillDays and runs only yesterday on a first start', async () => {
+      const db = await target.fresh();
+      try {
+        const first = await run(db, {}, new Date('2025-12-10T00:05:00Z'));
+        assert.deepEqual(first.runs.find((r) => r.job === 'daily')?.runKeys, ['2025-12-09']);
+        const later = await run(db, { maxBackfillDays: 7 });
+        assert.deepEqual(later.runs.find((r) => r.job === 'daily')?.runKeys,
+          ['2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16', '2026-01-17', '2026-01-18', '2026-01-19']);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('records a failed run with its error and retries it on the next run', async () => {
+      const db = await target.fresh();
+      try {
+        await db.query('alter function lh_update_daily_metrics(date, text, integer) rename to lh_update_daily_metrics_away');
+        const failed = await run(db);
+        const daily = failed.runs.find((r) => r.job === 'daily');
+        assert.equal(daily?.outcome, 'failed');
+        const row = (await ledger(db)).find((r) => r.job === 'daily');
+        assert.deepEqual([row!.job, row!.run_key, row!.status, row!.attempts], ['daily', '2026-01-19', 'failed', 1]);
+        assert.match(row!.error ?? '', /lh_update_daily_metrics/);
+        assert.deepEqual(await metricDays(db), []);
+        assert.equal(failed.runs.find((r) => r.job === 'analysis')?.outcome, 'succeeded'); // one job's failure does not block the other
+
+        await db.query('alter function lh_update_daily_metrics_away(date, text, integer) rename to lh_update_daily_metrics');
+        const retried = await run(db);
+        assert.deepEqual(retried.runs.map((r) => [r.job, r.outcome]), [['daily', 'succeeded']]);
+        const after = (await ledger(db)).find((r) => r.job === 'daily');
+        assert.deepEqual([after!.status, after!.attempts, after!.error], ['succeeded', 2, null]);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('takes over a run a crashed worker left "running"', async () => {
+      const db = await target.fresh();
+      try {
+        await db.query("insert into lh_job_runs (job, run_key, status, worker) values ('daily', '2026-01-19', 'running', 'dead-worker')");
+        const report = await run(db);
+        assert.deepEqual(report.runs.find((r) => r.job === 'daily')?.runKeys, ['2026-01-19']);
+        const [row] = await db.query<RunRow & { worker: string }>("select *, worker from lh_job_runs where job = 'daily'");
+        assert.deepEqual([row!.status, row!.attempts, row!.worker], ['succeeded', 2, 'test-worker']);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('does not start a job once the stop signal is set', async () => {
+      const db = await target.fresh();
+      try {
+        const controller = new AbortController();
+        controller.abort();
+        const report = await run(db, { once: false, signal: controller.signal });
+        assert.deepEqual([report.ticks, report.runs, report.stoppedBy], [0, [], 'signal']);
+        assert.equal((await ledger(db)).length, 0);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
+
+const pg = (await dbTargets()).find((t) => t.name === 'postgres');
+describe('two workers at once on PostgreSQL', { skip: pg ? false : 'PostgreSQL not reachable' }, () => {
+  it('run each day exactly once between them', async () => {
+    const db = await pg!.fresh();
+    const a = connectPostgres(postgresUrlOf(db)!, { max: 3 });
+    const b = connectPostgres(postgresUrlOf(db)!, { max: 3 });
+    try {
+      await seedLeads(db);
+      await db.query("insert into lh_job_runs (job, run_key, status, finished_at) values ('daily', '2025-12-01', 'succeeded', now())");
+      const [ra, rb] = await Promise.all([run(a, { workerId: 'a' }), run(b, { workerId: 'b' })]);
+      const succeeded = [...ra.runs, ...rb.runs].filter((r) => r.outcome === 'succeeded');
+      const dailyKeys = succeeded.filter((r) => r.job === 'daily').flatMap((r) => r.runKeys);
+      assert.equal(dailyKeys.length, 35); // 2025-12-16 … 2026-01-19, none twice
+      assert.equal(new Set(dailyKeys).size, 35);
+      assert.equal(succeeded.filter((r) => r.job === 'analysis').length, 1);
+      const rows = await ledger(db);
+      assert.equal(rows.length, 37);
+      assert.deepEqual(rows.filter((r) => r.attempts !== 1 || r.status !== 'succeeded'), []);
+      assert.equal((await metricDays(db)).length, 35);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.close();
+    }
+  });
+});
