@@ -5,7 +5,8 @@
  *
  * Daily (metric day D, UTC): the day's funnel counts and averages; per-source conversion over 30 days;
  * the confusion matrix per pattern of the truths that arrived on D; lead-quality feedback per source on
- * D; and the funnel of the detection windows (recent 7 days, baseline 28 days before them).
+ * D; and what bottleneck detection reads: the funnel of the recent 7 / baseline 28 days, a rank test of
+ * response times, and outcome cohorts shifted by their maturity.
  * Analysis: per running test, the per-unit outcome's count / sum / sum of squares by group and by
  * group × source, and the group sizes (SRM).
  */
@@ -52,19 +53,55 @@ const DETECTION_WINDOWS = `
   where created_at >= $2::timestamptz - interval '35 days' and created_at < $2::timestamptz and $1::timestamptz is not null
   group by 1`;
 
+// The detection's baseline-drop tests (SPEC §3) need more than the day: a rank test of response times
+// over both windows, and outcome cohorts shifted back by their maturity (contact 2 d, qualify 7 d,
+// source 14 d). Bare equivalents of those scans:
+const RESPONSE_RANKS = `
+  select count(*) filter (where recent)::int as n_recent, sum(rk) filter (where recent)::float8 as rank_sum
+  from (select contacted_at >= $2::timestamptz - interval '7 days' as recent,
+          rank() over (order by contacted_at - created_at) as rk
+        from public.lh_lead_status
+        where contacted_at >= $2::timestamptz - interval '35 days' and contacted_at < $2::timestamptz
+          and contacted_at >= created_at and $1::timestamptz is not null) r`;
+
+const CONTACT_COHORT = `
+  select created_at >= $1::timestamptz - interval '8 days' as recent, count(*)::int as n,
+    count(*) filter (where contacted_at < created_at + interval '2 days' and contacted_at < $2::timestamptz)::int as ok
+  from public.lh_lead_status
+  where created_at >= $1::timestamptz - interval '36 days' and created_at < $1::timestamptz - interval '1 day'
+  group by 1`;
+
+const QUALIFY_COHORT = `
+  select contacted_at >= $1::timestamptz - interval '13 days' as recent, count(*)::int as n,
+    count(*) filter (where qualified_at < contacted_at + interval '7 days' and qualified_at < $2::timestamptz)::int as ok
+  from public.lh_lead_status
+  where contacted_at >= $1::timestamptz - interval '41 days' and contacted_at < $1::timestamptz - interval '6 days'
+    and contacted_at >= created_at
+  group by 1`;
+
+const SOURCE_COHORTS = `
+  select source, created_at >= $1::timestamptz - interval '20 days' as recent, count(*)::int as n,
+    count(*) filter (where least(qualified_at, closed_at) < created_at + interval '14 days'
+      and least(qualified_at, closed_at) < $2::timestamptz)::int as ok
+  from public.lh_lead_status
+  where created_at >= $1::timestamptz - interval '48 days' and created_at < $1::timestamptz - interval '13 days'
+  group by 1, 2`;
+
 /** Day bounds of D in UTC. */
 export function dayBounds(day: string): [string, string] {
   const start = new Date(`${day}T00:00:00Z`);
   return [start.toISOString(), new Date(start.getTime() + 86_400_000).toISOString()];
 }
 
-/** Every aggregate the daily job needs for D, as bare SELECTs. */
-export async function bareDaily(db: Queryable, day: string): Promise<void> {
-  const b = dayBounds(day);
-  for (const q of [DAY_FUNNEL, SOURCE_WINDOW, CONFUSION, FEEDBACK_BY_SOURCE, DETECTION_WINDOWS]) await db.query(q, b);
-}
+export const DAILY_METRIC_QUERIES = { DAY_FUNNEL, SOURCE_WINDOW, CONFUSION, FEEDBACK_BY_SOURCE };
+export const DETECTION_QUERIES = { DETECTION_WINDOWS, RESPONSE_RANKS, CONTACT_COHORT, QUALIFY_COHORT, SOURCE_COHORTS };
+export const DAILY_QUERIES = { ...DAILY_METRIC_QUERIES, ...DETECTION_QUERIES };
 
-export const DAILY_QUERIES = { DAY_FUNNEL, SOURCE_WINDOW, CONFUSION, FEEDBACK_BY_SOURCE, DETECTION_WINDOWS };
+/** The aggregates of `queries` for D, as bare SELECTs (default: everything the daily job needs). */
+export async function bareDaily(db: Queryable, day: string, queries: Record<string, string> = DAILY_QUERIES): Promise<void> {
+  const b = dayBounds(day);
+  for (const q of Object.values(queries)) await db.query(q, b);
+}
 
 const Y: Record<string, string> = {
   conversion_rate: '(coalesce(qualified_at <= $2::timestamptz, false) or coalesce(closed_at <= $2::timestamptz, false))::int::float8',

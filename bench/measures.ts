@@ -7,7 +7,8 @@ import { runAnalysisJob } from '../src/jobs/analyze.ts';
 import { runDailyJob } from '../src/jobs/daily.ts';
 import type { JobDeps } from '../src/jobs/deps.ts';
 import { silentLogger } from '../src/logger.ts';
-import { bareAnalysis, bareDaily, DAILY_QUERIES, dayBounds, outcomeSql, SRM_SQL } from './bare-sql.ts';
+import { bareAnalysis, bareDaily, DAILY_METRIC_QUERIES, DAILY_QUERIES, dayBounds, outcomeSql, SRM_SQL } from './bare-sql.ts';
+import { profiled, type StatementTime } from './profile.ts';
 import { BENCH_DAY, BENCH_NOW } from './config.ts';
 import { ratio, round, time, type Timing } from './timing.ts';
 
@@ -20,18 +21,23 @@ export interface Comparison {
 const deps = (db: Database): JobDeps => ({ db, clock: fixedClock(BENCH_NOW), logger: silentLogger });
 
 /** The daily job for BENCH_DAY against its bare aggregates. */
-export async function measureDaily(db: Database, repeat: number): Promise<Comparison> {
+export async function measureDaily(db: Database, repeat: number): Promise<Comparison & { bareMetricsOnly: Timing; profile: StatementTime[] }> {
   const job = await time(repeat, () => runDailyJob(deps(db), { date: BENCH_DAY }));
   const bareSql = await time(repeat, () => bareDaily(db, BENCH_DAY));
-  return { job, bareSql, ratio: ratio(job, bareSql) };
+  const bareMetricsOnly = await time(repeat, () => bareDaily(db, BENCH_DAY, DAILY_METRIC_QUERIES));
+  const p = profiled(db);
+  await runDailyJob(deps(p.db), { date: BENCH_DAY });
+  return { job, bareSql, ratio: ratio(job, bareSql), bareMetricsOnly, profile: p.times() };
 }
 
 /** The weekly analysis of the 20 running tests against their bare aggregates. */
-export async function measureAnalysis(db: Database, repeat: number): Promise<Comparison & { analyzed: number }> {
+export async function measureAnalysis(db: Database, repeat: number): Promise<Comparison & { analyzed: number; profile: StatementTime[] }> {
   let analyzed = 0;
   const job = await time(repeat, async () => { analyzed = (await runAnalysisJob(deps(db))).counts.analyzed; });
   const bareSql = await time(repeat, () => bareAnalysis(db, BENCH_NOW));
-  return { job, bareSql, ratio: ratio(job, bareSql), analyzed };
+  const p = profiled(db);
+  await runAnalysisJob(deps(p.db));
+  return { job, bareSql, ratio: ratio(job, bareSql), analyzed, profile: p.times() };
 }
 
 class Rollback extends Error {}

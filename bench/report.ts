@@ -19,6 +19,14 @@ export function report(r: R): string {
       lines.push(`| ${name} (PGlite, ${p['dataset']['leads']} leads) | ${ms(p[key]['job']['medianMs'])} | ${ms(p[key]['bareSql']['medianMs'])} | ${p[key]['ratio']}× | — |`);
     }
   }
+  const c = r['daily'] as R | undefined;
+  if (c?.['bareMetricsOnly']) lines.push('', `Daily, bare metrics without detection's aggregates: ${ms(c['bareMetricsOnly']['medianMs'])}.`);
+  for (const key of ['daily', 'analysis']) {
+    const prof = (r[key] as R | undefined)?.['profile'] as R[] | undefined;
+    if (!prof) continue;
+    lines.push('', `Where the ${key} job's time goes (one run, PostgreSQL):`, '', '| statement | calls | total |', '|---|---|---|');
+    for (const st of prof.slice(0, 8)) lines.push(`| \`${String(st['statement']).slice(0, 70).replaceAll('|', '\\|')}…\` | ${st['calls']} | ${ms(st['totalMs'])} |`);
+  }
   const t = r['trigger'] as R | undefined;
   if (t) {
     lines.push('', '| assignment trigger | off | on | overhead | target |', '|---|---|---|---|---|',

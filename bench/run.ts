@@ -5,7 +5,7 @@
  * (LH_BENCH_FRESH=1 rebuilds them); nothing else on the server is touched. See config.ts for parameters.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -100,9 +100,12 @@ async function main(): Promise<void> {
       await db.close();
     }
   }
+  // a partial run (LH_BENCH_ONLY) updates its parts of the last full run's results
+  const file = join(HERE, 'results', 'latest.json');
+  const merged = cfg.only && existsSync(file) ? { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...results } : results;
   mkdirSync(join(HERE, 'results'), { recursive: true });
-  writeFileSync(join(HERE, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(report(results) + '\n');
+  writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+  process.stdout.write(report(merged) + '\n');
 }
 
 await main();

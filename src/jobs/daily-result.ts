@@ -82,6 +82,8 @@ export type SkipReason =
   | { readonly reason: 'already-testing'; readonly testingSkillId: number }
   | { readonly reason: 'killed-recently'; readonly killedSkillId: number; readonly killedAt: string;
       readonly cooldownDays: number; readonly daysRemaining: number }
+  | { readonly reason: 'kept-recently'; readonly keptSkillId: number; readonly keptAt: string;
+      readonly cooldownDays: number; readonly daysRemaining: number }
   | { readonly reason: 'metric-has-running-test'; readonly runningTestId: number; readonly runningTestName: string }
   | { readonly reason: 'lost-race'; readonly detail: string };
 

@@ -12,19 +12,26 @@ import { minSampleSizeForBottleneck } from '../experiments/planner.ts';
 import type { Bottleneck } from '../detect/types.ts';
 import type { Database, Queryable } from '../db/port.ts';
 import { sqlState, UNIQUE_VIOLATION } from '../db/port.ts';
-import { findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, takeSpawnLock } from '../db/queries/spawning.ts';
+import { findLatestKeep, findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, takeSpawnLock } from '../db/queries/spawning.ts';
 import type { SkipReason, Spawned, Skipped } from './daily-result.ts';
 import { CONTROL_DESCRIPTION, hypothesis, problemDetected, skillName, testName, treatmentDescription } from './spawn-text.ts';
 
 export interface SpawnConfig {
   /** A killed skill type may be spawned again only this many days after its kill decision. */
   readonly killCooldownDays: number;
+  /**
+   * After a KEEP the skill is rolled out, but detection's windows (7 recent + 28 baseline days) still hold
+   * the days before the rollout: the same problem would be "detected" again and a second, pointless test
+   * spawned. So a kept skill type waits this many days (default 35, the detection windows' span).
+   */
+  readonly keptCooldownDays?: number;
   readonly trafficAllocationPct: number;
   readonly confidenceLevel: number;
 }
 
 export const DEFAULT_SPAWN_CONFIG = {
   killCooldownDays: 30,
+  keptCooldownDays: 35,
   trafficAllocationPct: 50,
   confidenceLevel: 0.95,
 } as const satisfies SpawnConfig;
@@ -95,6 +102,15 @@ async function blockingReason(tx: Queryable, b: Bottleneck, now: Date, config: S
     if (remainingMs > 0) {
       return { reason: 'killed-recently', killedSkillId: kill.id, killedAt: kill.decided_at.toISOString(),
         cooldownDays: config.killCooldownDays, daysRemaining: Math.ceil(remainingMs / DAY_MS) };
+    }
+  }
+  const keptCooldownDays = config.keptCooldownDays ?? DEFAULT_SPAWN_CONFIG.keptCooldownDays;
+  const keep = await findLatestKeep(tx, b.suggestedSkill, b.segment);
+  if (keep) {
+    const remainingMs = keptCooldownDays * DAY_MS - (now.getTime() - keep.decided_at.getTime());
+    if (remainingMs > 0) {
+      return { reason: 'kept-recently', keptSkillId: keep.id, keptAt: keep.decided_at.toISOString(),
+        cooldownDays: keptCooldownDays, daysRemaining: Math.ceil(remainingMs / DAY_MS) };
     }
   }
   const running = await findRunningTest(tx, b.metric, b.segment);

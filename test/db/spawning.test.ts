@@ -94,6 +94,23 @@ for (const target of await dbTargets()) {
       }
     });
 
+    it('a kept (active) skill type waits 35 days: detection windows still hold the pre-rollout days', async () => {
+      const db = await target.fresh();
+      try {
+        const [k] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at, decision_made_at)
+          values ('instant-responder', 'kept', 'active', $1::timestamptz - interval '40 days', $1) returning id`, [new Date(NOW.getTime() - 10 * DAY_MS).toISOString()]);
+        const d = await spawnOne(db, bottleneck(), DAY, NOW);
+        assert.ok(d.kind === 'skipped' && d.skipped.reason === 'kept-recently', JSON.stringify(d));
+        assert.equal(d.skipped.keptSkillId, k!.id);
+        assert.equal(d.skipped.daysRemaining, 25);
+        assert.equal(await count(db, 'lh_ab_tests'), 0);
+        await db.query(`update lh_spawned_skills set decision_made_at = $1 where id = $2`, [new Date(NOW.getTime() - 36 * DAY_MS).toISOString(), k!.id]);
+        assert.equal((await spawnOne(db, bottleneck(), DAY, NOW)).kind, 'spawned');
+      } finally {
+        await db.close();
+      }
+    });
+
     it('cooldown: killed 29 days before the clock skips (1 day left), 31 days spawns', async () => {
       const db = await target.fresh();
       try {

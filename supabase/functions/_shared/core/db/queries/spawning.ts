@@ -34,6 +34,17 @@ export async function findLatestKill(tx: Queryable, skillType: string): Promise<
   return rows[0];
 }
 
+/** The latest KEEP (skill now active) of a skill type for the same segment, if any. */
+export async function findLatestKeep(tx: Queryable, skillType: string, segment: string | null): Promise<{ id: number; decided_at: Date } | undefined> {
+  const rows = await tx.query<{ id: number; decided_at: Date }>(
+    `select id, decision_made_at as decided_at from public.lh_spawned_skills
+     where skill_type = $1 and status = 'active' and decision_made_at is not null
+       and coalesce(segment, '') = coalesce($2::text, '')
+     order by decision_made_at desc, id desc limit 1`,
+    [skillType, segment]);
+  return rows[0];
+}
+
 /** A running test on the same metric and segment (the unique index's key), if any. */
 export async function findRunningTest(tx: Queryable, metric: string, segment: string | null): Promise<{ id: number; test_name: string } | undefined> {
   const rows = await tx.query<{ id: number; test_name: string }>(
