@@ -34,15 +34,28 @@ export interface CliContext {
 
 export const DEFAULT_DATA_DIR = '.lh-brain/pgdata';
 
+/**
+ * Which database a command uses. Explicit flags win over the environment: --database-url, then
+ * --memory / --data-dir (the embedded database), then env DATABASE_URL, then the embedded default.
+ */
 export function resolveTarget(opts: GlobalOptions, env: Record<string, string | undefined>): DatabaseTarget {
-  const url = opts.databaseUrl ?? env['DATABASE_URL'];
-  if (url && url.trim() !== '') {
-    if (opts.memory) throw new UsageError('--memory uses the embedded database; it cannot be combined with a database URL');
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`database URL must start with postgres:// or postgresql://`);
-    return { kind: 'postgres', url };
+  if (opts.databaseUrl !== undefined) {
+    if (opts.memory || opts.dataDir !== undefined) {
+      throw new UsageError('--database-url cannot be combined with --memory or --data-dir (they select the embedded database)');
+    }
+    return postgresTarget(opts.databaseUrl);
   }
+  if (opts.memory && opts.dataDir !== undefined) throw new UsageError('--memory and --data-dir exclude each other');
   if (opts.memory) return { kind: 'pglite', dataDir: undefined };
-  return { kind: 'pglite', dataDir: opts.dataDir ?? env['LH_BRAIN_DATA_DIR'] ?? join(process.cwd(), DEFAULT_DATA_DIR) };
+  if (opts.dataDir !== undefined) return { kind: 'pglite', dataDir: opts.dataDir };
+  const url = env['DATABASE_URL'];
+  if (url && url.trim() !== '') return postgresTarget(url);
+  return { kind: 'pglite', dataDir: env['LH_BRAIN_DATA_DIR'] ?? join(process.cwd(), DEFAULT_DATA_DIR) };
+}
+
+function postgresTarget(url: string): DatabaseTarget {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('the database URL must start with postgres:// or postgresql://');
+  return { kind: 'postgres', url };
 }
 
 export function parseNow(value: string | undefined): Clock {

@@ -7,7 +7,7 @@
  * A missing skill is reported, not fatal; a failure in one test is reported and the others still run.
  */
 import {
-  decideSkill, lockTestForAnalysis, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
+  decideSkill, lockTestForAnalysis, missingAnalysisSchema, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
   writeTestResult, type AbTestRow,
 } from '../db/queries/analysis-tests.ts';
 import { queryAssignmentCounts, queryOutcomeStats } from '../db/queries/test-outcomes.ts';
@@ -134,10 +134,19 @@ function countReports(tests: readonly TestReport[]): AnalysisResult['counts'] {
   };
 }
 
+/** The database lacks the tables the analysis needs: run the migrations first. */
+export class AnalysisSchemaError extends Error {
+  override readonly name = 'AnalysisSchemaError';
+}
+
 /** Analyses the running tests (or `options.testIds`) as of the clock's now; see the module comment. */
 export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {}): Promise<AnalysisResult> {
   const config = resolveDecisionConfig(options.config);
   const asOf = deps.clock.now();
+  const missing = await missingAnalysisSchema(deps.db);
+  if (missing.length > 0) {
+    throw new AnalysisSchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
+  }
   const listed = await queryTestsToAnalyse(deps.db, options.testIds);
   const found = new Set(listed.map((t) => t.id));
   const tests: TestReport[] = (options.testIds ?? [])

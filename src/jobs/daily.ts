@@ -19,7 +19,9 @@
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../detect/config.ts';
 import { explainDetection } from '../detect/detect.ts';
 import { loadDetectionInput } from '../db/queries/detection-input.ts';
-import { missingDailySchema, previousBusinessDay, resolveBusinessTimeZone } from '../db/queries/business-day.ts';
+import {
+  isValidSourceWindow, missingDailySchema, previousBusinessDay, resolveBusinessTimeZone, sourceWindowSetting,
+} from '../db/queries/business-day.ts';
 import { updateDailyMetrics, updatePatternPerformance } from '../db/queries/daily-steps.ts';
 import { loadFeedbackSummary } from '../db/queries/feedback-summary.ts';
 import { info } from '../logger.ts';
@@ -51,7 +53,7 @@ export class DailyJobInputError extends Error {
   override readonly name = 'DailyJobInputError';
 }
 
-/** The database is not ready: migrations missing, or lh_settings holds a zone PostgreSQL does not know. */
+/** The database is not ready: migrations missing, or lh_settings holds an unknown zone or a bad source window. */
 export class DailySchemaError extends Error {
   override readonly name = 'DailySchemaError';
 }
@@ -74,6 +76,10 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   }
   if (!known) {
     throw new DailySchemaError(`lh_settings.business_time_zone holds an unknown time zone "${timeZone}": set an IANA name such as Europe/Berlin`);
+  }
+  const window = await sourceWindowSetting(deps.db);
+  if (window !== null && !isValidSourceWindow(window)) {
+    throw new DailySchemaError(`lh_settings.source_window_days must be a whole number of days from 1 to 36500, got "${window}"`);
   }
   const [from, to] = await resolveRange(deps, options, now, timeZone);
   const days = daysBetween(from, to);

@@ -112,7 +112,7 @@ function cohort(D: number, o: WindowOffsets, which: 'recent' | 'baseline', units
   return { range: dayRange(dateOf(D), o[which]), n: inside.length, successes: inside.filter((u) => u.ok).length };
 }
 
-function inputFor(series: Series, D: number, c: DetectionConfig): DetectionInput {
+function inputFor(series: Series, D: number, c: DetectionConfig, historyStart: string = DAY0): DetectionInput {
   const date = dateOf(D);
   const f = windowOffsets(c);
   const leads = series.leads.filter((l) => l.created < D + 1);
@@ -164,6 +164,7 @@ function inputFor(series: Series, D: number, c: DetectionConfig): DetectionInput
     qualifyCohorts: { recent: cohort(D, qo, 'recent', qualifyUnits), baseline: cohort(D, qo, 'baseline', qualifyUnits) },
     accuracy: { recent: conf('recent'), baseline: conf('baseline') },
     sources,
+    historyStart, // the series starts on day 0 (DAY0) unless a test pretends otherwise
   };
 }
 
@@ -210,6 +211,21 @@ describe('detection on simulated stable pipelines (false alarms)', () => {
       // measured 0.1–0.25 with these seeds: a regression guard well inside the budget
       assert.ok(x.episodes / STABLE_SERIES <= 0.4, `${t}: ${x.episodes / STABLE_SERIES} false bottlenecks per 90 days, above the measured level`);
     }
+  });
+});
+
+describe('detection on a young pipeline (cold start)', () => {
+  it('raises nothing in the first 50 days of stable pipelines, where windows without history would', () => {
+    const series = Array.from({ length: 20 }, (_, s) => simulate(3000 + s, WARM_UP, HEALTHY));
+    const alarmDays = (historyStart: string) => series.reduce((sum, sr) => {
+      let n = 0;
+      for (let D = 0; D < WARM_UP; D++) n += detectBottlenecks(inputFor(sr, D, DEFAULT_DETECTION_CONFIG, historyStart), DEFAULT_DETECTION_CONFIG).length;
+      return sum + n;
+    }, 0);
+    const pretended = alarmDays('2025-01-01'); // as if the empty days before day 0 were history
+    console.log(`cold start over 20 series × ${WARM_UP} days: ${alarmDays(DAY0)} bottlenecks with the guard, ${pretended} without`);
+    assert.equal(alarmDays(DAY0), 0);
+    assert.ok(pretended >= 20, `the artifact this guards against: ${pretended} bottleneck-days without the guard`);
   });
 });
 

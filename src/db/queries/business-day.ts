@@ -43,3 +43,20 @@ export async function missingDailySchema(db: Queryable): Promise<string[]> {
                   ('public.lh_update_pattern_performance(date,text)', 'f')) as n(name, kind)`);
   return rows.filter((r) => !r.present).map((r) => r.name);
 }
+
+/**
+ * lh_settings.source_window_days as stored (null when the row is absent), so the job can reject a value
+ * that lh_update_daily_metrics would cast to integer with a bare "invalid input syntax" error.
+ */
+export async function sourceWindowSetting(db: Queryable): Promise<string | null> {
+  const rows = await db.query<{ value: string }>(
+    `select s.value from public.lh_settings s where s.key = 'source_window_days'`);
+  return rows[0]?.value ?? null;
+}
+
+/** A source window the SQL accepts: a whole number of days from 1 to 36500 (surrounding spaces allowed). */
+export function isValidSourceWindow(value: string): boolean {
+  if (!/^\s*\d{1,5}\s*$/.test(value)) return false;
+  const n = Number(value.trim());
+  return n >= 1 && n <= 36500;
+}

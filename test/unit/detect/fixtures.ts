@@ -9,6 +9,8 @@ import type {
 
 export const RECENT: DayRange = { from: '2026-03-04', to: '2026-03-10' };
 export const BASELINE: DayRange = { from: '2026-02-04', to: '2026-03-03' };
+/** A first day of data long before every window: the pipeline has a full history unless a test says otherwise. */
+export const LONG_HISTORY = '2025-01-01';
 
 /** n evenly spaced quantiles of a log-normal with the given median and log-sd. */
 export function lognormalSample(n: number, median: number, sigma: number): number[] {
@@ -76,6 +78,8 @@ export interface InputSpec {
   qualify?: { recent: [number, number]; baseline: [number, number] };
   accuracy?: { recent: [number, number, number, number]; baseline: [number, number, number, number] };
   sources?: SourceFigures[];
+  /** The first day of data (DetectionInput.historyStart); default LONG_HISTORY. */
+  historyStart?: string | null;
 }
 
 /** A healthy week at ~20 leads/day (response mean ≈ 2 h, contact 0.8, qualification 0.5, F1 0.87). */
@@ -100,6 +104,7 @@ export function makeInput(spec: InputSpec = {}): DetectionInput {
       source('referral', [150, 48], [35, 11], [140, 45]),
       source('zillow', [150, 36], [35, 8], [140, 34]),
     ],
+    historyStart: spec.historyStart === undefined ? LONG_HISTORY : spec.historyStart,
   };
 }
 
