@@ -2,7 +2,8 @@
  * Benchmark parameters, from the environment so a slower machine (or CI) can scale them down:
  *   LH_BENCH_URL            PostgreSQL server (admin URL; the bench creates and drops its own databases)
  *   LH_BENCH_LEADS          leads in the large dataset (default 1,000,000; the small one has a tenth)
- *   LH_BENCH_VALIDATIONS    validation rows per lead × leads (default 5 per lead → 5,000,000)
+ *   LH_BENCH_VALIDATIONS_PER_LEAD  validations per lead (default 5 → 5,000,000)
+ *   LH_BENCH_FRESH=1        rebuild the datasets even when identical ones exist
  *   LH_BENCH_PGLITE_LEADS   leads in the embedded-database run (default 100,000; 0 skips it)
  *   LH_BENCH_REPEAT         timed repetitions per measure (median reported; default 5)
  *   LH_BENCH_ONLY           comma list of parts: daily,analysis,memory,trigger,explain,pglite,partition

@@ -46,5 +46,10 @@ export function report(r: R): string {
     lines.push('', '| query | indexes used | sequential scans |', '|---|---|---|');
     for (const e of ex) lines.push(`| ${e['query']} | ${(e['indexes'] as string[]).join(', ') || '—'} | ${(e['seqScans'] as string[]).join(', ') || 'none'} |`);
   }
+  const part = r['partition'] as R[] | undefined;
+  if (part) {
+    lines.push('', '| query | lh_lead_status | partitioned by month | partitions in plan |', '|---|---|---|---|');
+    for (const q of part) lines.push(`| ${q['query']} | ${ms(q['plain']['medianMs'])} | ${ms(q['partitioned']['medianMs'])} | ${q['partitionsInPlan']} of ${q['partitionsTotal']} |`);
+  }
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ import type { Database } from '../src/db/port.ts';
 import { readConfig, type BenchConfig } from './config.ts';
 import { generate, type Dataset } from './generate.ts';
 import { explainPlans, measureAnalysis, measureDaily, measureTrigger } from './measures.ts';
+import { measurePartitioning } from './partition.ts';
 import { report } from './report.ts';
 
 const HERE = import.meta.dirname;
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     if (want('analysis')) { results['analysis'] = await measureAnalysis(large.db, cfg.repeat); console.error('analysis', JSON.stringify(results['analysis'])); }
     if (want('trigger')) { results['trigger'] = await measureTrigger(large.db, Math.min(cfg.repeat, 3)); console.error('trigger', JSON.stringify(results['trigger'])); }
     if (want('explain')) results['explain'] = await explainPlans(large.db);
+    if (want('partition')) { results['partition'] = await measurePartitioning(large.db, cfg.repeat); console.error('partition', JSON.stringify(results['partition'])); }
   } finally {
     await large.db.close();
   }

@@ -60,10 +60,10 @@ fi
 if pg_lsclusters -h | awk '{print $1" "$2" "$4}' | grep -qx "${VER} ${CLUSTER} online"; then
   if ! psql -h 127.0.0.1 -p "${PORT}" -U postgres -d postgres -Atc 'show shared_preload_libraries' 2>/dev/null | grep -q pg_cron; then
     log "restarting ${VER}/${CLUSTER}"
-    pg_ctlcluster "${VER}" "${CLUSTER}" restart
+    pg_ctlcluster --skip-systemctl-redirect "${VER}" "${CLUSTER}" restart
   fi
 else
-  pg_ctlcluster "${VER}" "${CLUSTER}" start
+  pg_ctlcluster --skip-systemctl-redirect "${VER}" "${CLUSTER}" start
 fi
 
 for _ in $(seq 1 30); do

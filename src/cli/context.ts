@@ -58,11 +58,23 @@ function postgresTarget(url: string): DatabaseTarget {
   return { kind: 'postgres', url };
 }
 
+/** YYYY-MM-DD, optionally [T ]hh:mm[:ss[.fff]] and Z or ±hh[:]mm: the whole string, nothing after it. */
+/** A date (midnight UTC), or a date and time WITH its offset: a bare local time would depend on the machine's zone. */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/**
+ * --now as a fixed clock. Strict: Date.parse alone rolls 2026-02-30 over to March 2 and reads trailing
+ * junk ("2026-01-21junk") as some other day, so the shape and the calendar fields are checked first.
+ */
 export function parseNow(value: string | undefined): Clock {
   if (value === undefined) return { now: () => new Date() }; // the edge may read the real time
+  const m = ISO_TIMESTAMP.exec(value);
+  const [y, mo, d, h, mi, s] = (m?.slice(1) ?? []).map((x) => (x === undefined ? 0 : Number(x)));
   const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
-    throw new UsageError(`--now must be an ISO timestamp such as 2026-01-20T00:01:00Z, got "${value}"`);
+  const calendarOk = m !== null && y !== undefined && mo !== undefined && d !== undefined &&
+    new Date(Date.UTC(y, mo - 1, d)).toISOString().startsWith(value.slice(0, 10));
+  if (!calendarOk || (h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59 || Number.isNaN(t)) {
+    throw new UsageError(`--now must be an ISO timestamp with its offset, such as 2026-01-20T00:01:00Z, got "${value}"`);
   }
   return fixedClock(new Date(t));
 }

@@ -4,6 +4,7 @@
  */
 import postgres from 'postgres';
 import type { Database, Queryable, Row } from './port.ts';
+import { DatabaseError, sqlState } from './port.ts';
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
 
@@ -12,6 +13,21 @@ export interface PostgresOptions {
   max?: number;
   /** Suppress server NOTICE messages (migrations emit some). */
   quiet?: boolean;
+}
+
+/** Driver codes (postgres.js) and SQLSTATEs (57P0x admin shutdown, 08xxx connection exception) of a lost session. */
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE',
+  '57P01', '57P02', '57P03']);
+
+/**
+ * A session lost mid-statement (server restart, pg_terminate_backend, failover) surfaces from the driver
+ * as e.g. "write CONNECTION_CLOSED host:port"; say what happened and what to do instead.
+ */
+export function explainConnectionLoss(err: unknown): unknown {
+  const code = sqlState(err);
+  if (code === undefined || !(CONNECTION_LOST.has(code) || code.startsWith('08'))) return err;
+  return new DatabaseError(`lost the connection to PostgreSQL (${(err as Error).message}); the statement in flight was not ` +
+    'confirmed, and every step of the jobs is idempotent: re-run the command', { cause: err, code });
 }
 
 export function connectPostgres(url: string, options: PostgresOptions = {}): Database {
@@ -28,11 +44,19 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
   });
   const wrap = (runner: postgres.Sql | postgres.TransactionSql): Queryable => ({
     async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const rows = await runner.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
-      return Array.from(rows) as unknown as T[];
+      try {
+        const rows = await runner.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+        return Array.from(rows) as unknown as T[];
+      } catch (err) {
+        throw explainConnectionLoss(err);
+      }
     },
     async script(text: string): Promise<void> {
-      await runner.unsafe(text); // no parameters: simple protocol, several statements allowed
+      try {
+        await runner.unsafe(text); // no parameters: simple protocol, several statements allowed
+      } catch (err) {
+        throw explainConnectionLoss(err);
+      }
     },
   });
   const root = wrap(sql);
@@ -41,7 +65,11 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
     query: root.query,
     script: root.script,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return (await sql.begin((tx) => fn(wrap(tx)))) as T;
+      try {
+        return (await sql.begin((tx) => fn(wrap(tx)))) as T;
+      } catch (err) {
+        throw explainConnectionLoss(err);
+      }
     },
     async close() {
       await sql.end({ timeout: 5 });

@@ -10,7 +10,7 @@ import {
   decideSkill, lockTestForAnalysis, missingAnalysisSchema, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
   writeTestResult, type AbTestRow,
 } from '../db/queries/analysis-tests.ts';
-import { queryAssignmentCounts, queryOutcomeStats } from '../db/queries/test-outcomes.ts';
+import { queryTestStats } from '../db/queries/test-outcomes.ts';
 import type { Queryable } from '../db/port.ts';
 import type { SourceResult } from '../experiments/by-source.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
@@ -85,10 +85,7 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
   const metric = row.metric_tracked;
   if (!isTrackedMetric(metric)) return { kind: 'failed', testId, error: `unknown metric_tracked "${metric}"` };
   const policy = policyOf(row, options.policy);
-  const [outcomes, assignment] = [
-    await queryOutcomeStats(tx, testId, metric, asOf, row.segment),
-    await queryAssignmentCounts(tx, testId, metric, asOf, row.segment),
-  ];
+  const { outcomes, assignment } = await queryTestStats(tx, testId, metric, asOf, row.segment);
   const ev = evaluateTest({
     id: row.id, metric, segment: row.segment, allocationPct: row.traffic_allocation_pct,
     minSampleSize: row.min_sample_size, plannedSampleSize: row.planned_sample_size,

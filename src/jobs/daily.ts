@@ -8,10 +8,13 @@
  *      would store yesterday's F1 on the first run and change the row on a re-run.
  *   2. lh_update_daily_metrics(D).
  *   3. the lead-quality feedback summary per source (SQL).
- *   4. bottleneck detection for D (reported for every day, with why each quiet rule stayed quiet).
+ *   4. bottleneck detection for D (reported for every day, with why each quiet rule stayed quiet), and
+ *      the day's bottlenecks stored in lh_detected_bottlenecks (rows of bottlenecks that no longer fire
+ *      on a re-run are deleted).
  * Then spawning, ONCE, for the bottlenecks of the last day of the run: skills and tests start at the run's
  * clock, so acting on a stale day of a backfill would start experiments for problems that may be gone,
  * and the one-testing-skill-per-type rule would let only the oldest day's bottleneck through anyway.
+ * Each decision (spawned, or the skip reason) is recorded on the last day's stored bottleneck.
  *
  * Every step is idempotent, and spawning is serialised by an advisory lock and guarded by unique indexes,
  * so running the job twice, or three times at once, leaves the database as one run does.
@@ -19,6 +22,7 @@
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../detect/config.ts';
 import { explainDetection } from '../detect/detect.ts';
 import { loadDetectionInput } from '../db/queries/detection-input.ts';
+import { recordSpawnOutcomes, storeDetectedBottlenecks, type OutcomeRecord } from '../db/queries/detected-bottlenecks.ts';
 import {
   isValidSourceWindow, missingDailySchema, previousBusinessDay, resolveBusinessTimeZone, sourceWindowSetting,
 } from '../db/queries/business-day.ts';
@@ -30,7 +34,7 @@ import { firstNonJsonValue, toDailyMetrics, toPatternPerformance, toSourceFeedba
 import { daysBetween, isIsoDate } from './dates.ts';
 import type { JobDeps, Progress } from './deps.ts';
 import { noProgress } from './deps.ts';
-import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig } from './spawn.ts';
+import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig, type SpawnDecision } from './spawn.ts';
 
 export interface DailyJobOptions {
   /** One metric day (YYYY-MM-DD). Default: the day before the clock's now in the business time zone. */
@@ -89,13 +93,14 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   const dayResults: DayResult[] = [];
   for (const [i, date] of days.entries()) {
     progress(i, days.length, date);
-    dayResults.push(await runDay(deps, date, timeZone, detection));
+    dayResults.push(await runDay(deps, date, timeZone, detection, now));
   }
   progress(days.length, days.length, to);
 
   const spawnConfig: SpawnConfig = { ...DEFAULT_SPAWN_CONFIG, ...options.spawning };
   const last = dayResults[dayResults.length - 1];
   const decisions = await spawnForBottlenecks(deps.db, last?.bottlenecks ?? [], to, now, spawnConfig, options.afterSkillInsert);
+  await recordSpawnOutcomes(deps.db, to, decisions.map(outcomeOf));
   const spawned: Spawned[] = [];
   const skipped: Skipped[] = [];
   for (const d of decisions) {
@@ -113,14 +118,15 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   return result;
 }
 
-async function runDay(deps: JobDeps, date: string, timeZone: string, detection: DetectionConfig): Promise<DayResult> {
+async function runDay(deps: JobDeps, date: string, timeZone: string, detection: DetectionConfig, now: Date): Promise<DayResult> {
   const pattern = await updatePatternPerformance(deps.db, date, timeZone);
   const metrics = await updateDailyMetrics(deps.db, date, timeZone);
   const feedback = await loadFeedbackSummary(deps.db, date, timeZone);
   const input = await loadDetectionInput(deps.db, date, timeZone, detection);
   const report = explainDetection(input, detection);
   const bottlenecks = [...report.bottlenecks];
-  deps.logger.log('debug', `daily ${date}: ${bottlenecks.length} bottleneck(s)`, { timeZone });
+  const stored = await storeDetectedBottlenecks(deps.db, date, bottlenecks, now);
+  deps.logger.log('debug', `daily ${date}: ${bottlenecks.length} bottleneck(s)`, { timeZone, ...stored });
   return {
     date,
     metrics: toDailyMetrics(metrics),
@@ -129,6 +135,23 @@ async function runDay(deps: JobDeps, date: string, timeZone: string, detection: 
     bottlenecks,
     quietRules: report.rules.filter((r) => r.bottlenecks.length === 0).map((r) => ({ type: r.type, reasons: r.quiet })),
   };
+}
+
+/** The stored outcome of one spawning decision; the skill is the spawned one, or the one that blocked it. */
+function outcomeOf(d: SpawnDecision): OutcomeRecord {
+  if (d.kind === 'spawned') {
+    return { type: d.spawned.type, segment: d.spawned.skill.segment, outcome: 'spawned', skillId: d.spawned.skill.id };
+  }
+  const s = d.skipped;
+  const base = { type: s.type, segment: s.segment, outcome: s.reason };
+  switch (s.reason) {
+    case 'already-testing': return { ...base, skillId: s.testingSkillId };
+    case 'killed-recently': return { ...base, skillId: s.killedSkillId };
+    case 'kept-recently': return { ...base, skillId: s.keptSkillId };
+    case 'metric-has-running-test':
+    case 'lost-race':
+      return { ...base, skillId: null };
+  }
 }
 
 async function resolveRange(deps: JobDeps, o: DailyJobOptions, now: Date, timeZone: string): Promise<[string, string]> {

@@ -1,15 +1,16 @@
 /**
- * Builds the report from the output tables only (daily metrics, pattern performance, skills, tests),
- * every read bounded by the trend window or a LIMIT. Pure data out: both renderers and `--json` use it.
+ * Builds the report from the output tables only (daily metrics, pattern performance, detected
+ * bottlenecks, skills, tests), every read bounded by the trend window or a LIMIT. Pure data out: both
+ * renderers and `--json` use it.
  */
 import { DatabaseError, type Queryable, sqlState } from '../db/port.ts';
 import {
-  querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
-  type SkillRow, type TestRow, type TrendRow,
+  queryCurrentBottlenecks, querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
+  type DetectedBottleneckRow, type SkillRow, type TestRow, type TrendRow,
 } from './queries.ts';
 import { finite, storedBySource, storedLiftCi, storedNote, storedSrm, waldLiftCi } from './results.ts';
 import type {
-  BottleneckView, JsonValue, Recommendation, Report, SkillStatus, SkillView, TestView, TrendPoint,
+  DetectedBottleneckView, JsonValue, Recommendation, Report, SkillStatus, SkillUnderTestView, SkillView, TestView, TrendPoint,
 } from './types.ts';
 
 export interface ReportOptions {
@@ -40,23 +41,28 @@ export async function buildReport(db: Queryable, options: ReportOptions): Promis
   if (Number.isNaN(options.now.getTime())) throw new ReportError('the report clock (now) is not a valid date');
   try {
     const window = await queryWindow(db, options.now, days);
-    const [trendRows, skillRows, testingRows, testRows] = await Promise.all([
+    const [trendRows, detectedRows, skillRows, testingRows, testRows] = await Promise.all([
       queryTrend(db, window.from_date, days),
+      queryCurrentBottlenecks(db, window.to_date, REPORT_LIMITS.bottlenecks + 1),
       querySkills(db, REPORT_LIMITS.skills + 1),
       queryTestingSkills(db, REPORT_LIMITS.bottlenecks),
       queryTests(db, REPORT_LIMITS.tests + 1),
     ]);
     const trend = trendRows.map(toTrendPoint);
+    const detected = detectedRows.flatMap(toDetected);
     return {
       generatedAt: options.now.toISOString(),
       timeZone: window.time_zone,
       window: { from: window.from_date, to: window.to_date, days },
       trend,
       latest: [...trend].reverse().find((p) => p.hasData) ?? null,
-      bottlenecks: testingRows.map(toBottleneck),
+      bottlenecksDate: detectedRows[0]?.metric_date ?? null,
+      bottlenecks: detected.slice(0, REPORT_LIMITS.bottlenecks),
+      skillsUnderTest: testingRows.map(toSkillUnderTest),
       skills: skillRows.slice(0, REPORT_LIMITS.skills).map(toSkill),
       tests: testRows.slice(0, REPORT_LIMITS.tests).map(toTest),
-      truncated: { skills: skillRows.length > REPORT_LIMITS.skills, tests: testRows.length > REPORT_LIMITS.tests },
+      truncated: { bottlenecks: detected.length > REPORT_LIMITS.bottlenecks, skills: skillRows.length > REPORT_LIMITS.skills,
+        tests: testRows.length > REPORT_LIMITS.tests },
     };
   } catch (cause) {
     if (cause instanceof ReportError) throw cause;
@@ -100,7 +106,32 @@ function json(v: unknown): JsonValue {
   return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as JsonValue;
 }
 
-function toBottleneck(r: SkillRow): BottleneckView {
+const SEVERITIES = ['low', 'medium', 'high'] as const;
+const SKILL_STATUSES: readonly SkillStatus[] = ['testing', 'active', 'killed'];
+
+/** A stored bottleneck (none for the placeholder row of a day without bottlenecks). */
+function toDetected(r: DetectedBottleneckRow): DetectedBottleneckView[] {
+  if (r.id === null || r.bottleneck_type === null || r.metric_tracked === null || r.suggested_skill === null || r.detected_at === null) return [];
+  // the table's check constraints allow only these values
+  const severity = SEVERITIES.find((s) => s === r.severity) ?? 'low';
+  const skillStatus = SKILL_STATUSES.find((s) => s === r.skill_status) ?? null;
+  return [{
+    type: r.bottleneck_type,
+    segment: r.segment,
+    severity,
+    metric: r.metric_tracked,
+    currentValue: finite(r.current_value),
+    targetValue: finite(r.target_value),
+    suggestedSkill: r.suggested_skill,
+    detectedAt: r.detected_at.toISOString(),
+    spawnOutcome: r.spawn_outcome,
+    skillId: r.skill_id,
+    skillStatus,
+    evidence: json(r.evidence),
+  }];
+}
+
+function toSkillUnderTest(r: SkillRow): SkillUnderTestView {
   return {
     skillId: r.id,
     skillType: r.skill_type,

@@ -66,3 +66,11 @@ export function evidenceSummary(evidence: unknown, max = 160): string {
   const text = sentences.length > 0 ? sentences.join(' ') : evidence === null ? '' : JSON.stringify(evidence);
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
+
+/** What spawning decided for a detected bottleneck, as a short phrase. */
+export function fmtSpawnOutcome(outcome: string | null, skillId: number | null): string {
+  const skill = skillId === null ? '' : ` (skill #${skillId})`;
+  if (outcome === null) return 'no spawning decision (backfilled day)';
+  if (outcome === 'spawned') return `spawned${skill}`;
+  return `not spawned: ${outcome}${skill}`;
+}

@@ -5,7 +5,7 @@
  */
 import { lineChart, esc, forestPlot, type ForestRow } from './svg.ts';
 import {
-  DASH, evidenceSummary, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate,
+  DASH, evidenceSummary, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
 } from './format.ts';
 import type { Report, TestView } from './types.ts';
 
@@ -26,6 +26,7 @@ svg .zero{stroke:#1f2328;stroke-width:1}svg .keep{stroke:#1a7f37;stroke-dasharra
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{color:#57606a;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.wrap{white-space:normal}.nw{white-space:nowrap}
+.high{color:#cf222e;font-weight:600}.medium{color:#9a6700;font-weight:600}
 .KEEP,.active{color:#1a7f37;font-weight:600}.KILL,.killed{color:#cf222e;font-weight:600}.CONTINUE,.testing{color:#9a6700;font-weight:600}
 tr.source td{color:#57606a;font-size:12px}details pre{white-space:pre-wrap;font-size:12px;background:#f6f8fa;padding:8px;border-radius:6px}
 `;
@@ -63,7 +64,8 @@ ${kpis(report)}
 <h2>Experiments: lift with confidence interval</h2>
 <section class="card">${forestPlot('chart-lift', report.tests.map(forestRowOf), KEEP_LIFT_PCT)}</section>
 ${testsTable(report.tests)}
-<h2>Open bottlenecks</h2>${bottlenecksTable(report)}
+<h2>${esc(report.bottlenecksDate ? `Current bottlenecks (detected on ${report.bottlenecksDate})` : 'Current bottlenecks')}</h2>${bottlenecksTable(report)}
+<h2>Skills under test</h2>${underTestTable(report)}
 <h2>Skills</h2>${skillsTable(report)}
 </main></body></html>
 `;
@@ -133,13 +135,29 @@ function testsTable(tests: readonly TestView[]): string {
 }
 
 function bottlenecksTable(report: Report): string {
-  if (report.bottlenecks.length === 0) return '<p class="muted" id="no-bottlenecks">None: no skill is under test.</p>';
-  const rows = report.bottlenecks.map((b) => `<tr data-skill-id="${b.skillId}">${td(b.skillType)}` +
+  if (report.bottlenecks.length === 0) {
+    const why = report.bottlenecksDate === null ? 'No metric day computed yet.' : `None detected on ${report.bottlenecksDate}.`;
+    return `<p class="muted" id="no-bottlenecks">${esc(why)}</p>`;
+  }
+  const rows = report.bottlenecks.map((b) => `<tr data-type="${esc(b.type)}" data-segment="${esc(b.segment ?? '')}" ` +
+    `data-severity="${b.severity}" data-spawn-outcome="${esc(b.spawnOutcome ?? '')}">${td(b.severity, b.severity)}` +
+    `${td(b.type + (b.segment ? ` (${b.segment})` : ''))}<td>${breakable(b.metric)}</td>` +
+    `${td(fmtGroupValue(b.metric, b.currentValue), 'num')}${td(fmtGroupValue(b.metric, b.targetValue), 'num')}` +
+    `${td(fmtSpawnOutcome(b.spawnOutcome, b.skillId))}` +
+    `<td>${esc(evidenceSummary(b.evidence) || DASH)}<details><summary>evidence</summary>` +
+    `<pre>${esc(JSON.stringify(b.evidence, null, 2))}</pre></details></td></tr>`);
+  return `<section class="card"><table id="bottlenecks-table"><thead><tr><th>severity</th><th>bottleneck</th><th>metric</th>` +
+    `<th>current</th><th>target</th><th>skill</th><th>evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function underTestTable(report: Report): string {
+  if (report.skillsUnderTest.length === 0) return '<p class="muted" id="no-skills-under-test">None: no skill is under test.</p>';
+  const rows = report.skillsUnderTest.map((b) => `<tr data-skill-id="${b.skillId}">${td(b.skillType)}` +
     `${td((b.metric ?? DASH) + (b.segment ? ` (${b.segment})` : ''))}${td(fmtNum(b.baselineValue, 3), 'num')}` +
     `${td(fmtNum(b.targetValue, 3), 'num')}${td(b.detectedFor ?? fmtInstant(b.spawnedAt))}` +
     `<td>${esc(evidenceSummary(b.evidence) || b.problem || DASH)}<details><summary>evidence</summary>` +
     `<pre>${esc(JSON.stringify(b.evidence, null, 2))}</pre></details></td></tr>`);
-  return `<section class="card"><table id="bottlenecks-table"><thead><tr><th>skill</th><th>metric</th><th>baseline</th>` +
+  return `<section class="card"><table id="skills-under-test-table"><thead><tr><th>skill</th><th>metric</th><th>baseline</th>` +
     `<th>target</th><th>detected</th><th>evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 

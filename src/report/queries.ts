@@ -145,3 +145,42 @@ export async function queryTests(db: Queryable, limit: number): Promise<TestRow[
     [limit],
   );
 }
+
+export interface DetectedBottleneckRow extends Record<string, unknown> {
+  metric_date: string | null;
+  id: number | null;
+  bottleneck_type: string | null;
+  segment: string | null;
+  severity: string | null;
+  metric_tracked: string | null;
+  current_value: number | null;
+  target_value: number | null;
+  suggested_skill: string | null;
+  evidence: unknown;
+  detected_at: Date | null;
+  spawn_outcome: string | null;
+  skill_id: number | null;
+  skill_status: string | null;
+}
+
+/**
+ * The bottlenecks detected on the latest computed metric day on or before `toDate`, most severe first.
+ * Always at least one row: its metric_date is that day (null when none is computed); when the day has
+ * no bottleneck, the single row's id is null.
+ */
+export async function queryCurrentBottlenecks(db: Queryable, toDate: string, limit: number): Promise<DetectedBottleneckRow[]> {
+  return db.query<DetectedBottleneckRow>(
+    `with latest as (
+       select max(m.metric_date) as d from public.lh_daily_metrics m where m.metric_date <= $1::date
+     )
+     select to_char(latest.d, 'YYYY-MM-DD') as metric_date, b.id, b.bottleneck_type, b.segment, b.severity,
+       b.metric_tracked, b.current_value::float8 as current_value, b.target_value::float8 as target_value,
+       b.suggested_skill, b.evidence, b.detected_at, b.spawn_outcome, s.id as skill_id, s.status as skill_status
+     from latest
+     left join public.lh_detected_bottlenecks b on b.metric_date = latest.d
+     left join public.lh_spawned_skills s on s.id = b.skill_id
+     order by case b.severity when 'high' then 0 when 'medium' then 1 else 2 end, b.bottleneck_type, b.segment nulls first
+     limit $2`,
+    [toDate, limit],
+  );
+}

@@ -3,7 +3,7 @@
  * as tables. Colour (ANSI) only when asked — the CLI asks only when stdout is a TTY.
  */
 import {
-  DASH, evidenceSummary, fmtCi, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate,
+  DASH, evidenceSummary, fmtCi, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
 } from './format.ts';
 import type { Report, TestView, TrendPoint } from './types.ts';
 
@@ -27,8 +27,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     '',
     ...trendSection(report.trend, options.maxSparkWidth ?? 60, paint),
     '',
-    paint('bold', 'Open bottlenecks (skills under test)'),
-    ...bottleneckLines(report),
+    paint('bold', report.bottlenecksDate ? `Current bottlenecks (detected on ${report.bottlenecksDate})` : 'Current bottlenecks'),
+    ...currentBottleneckLines(report, paint),
+    '',
+    paint('bold', 'Skills under test'),
+    ...underTestLines(report),
     '',
     paint('bold', 'Skills') + (report.truncated.skills ? paint('dim', ' (most recent only)') : ''),
     ...skillTable(report, paint),
@@ -90,9 +93,24 @@ function trendSection(trend: readonly TrendPoint[], maxWidth: number, paint: Pai
     ...table(['', `${trend[0]?.date ?? ''} → ${trend[trend.length - 1]?.date ?? ''}`, 'min', 'max', 'latest'], rows, paint)];
 }
 
-function bottleneckLines(report: Report): string[] {
-  if (report.bottlenecks.length === 0) return ['  none: no skill is under test'];
-  return report.bottlenecks.flatMap((b) => {
+const SEVERITY_STYLE = { high: 'red', medium: 'yellow', low: 'dim' } as const satisfies Record<string, Style>;
+
+function currentBottleneckLines(report: Report, paint: Paint): string[] {
+  if (report.bottlenecksDate === null) return ['  none: no metric day computed yet (run `lh-brain daily`)'];
+  if (report.bottlenecks.length === 0) return [`  none detected on ${report.bottlenecksDate}`];
+  const lines = report.bottlenecks.flatMap((b) => {
+    const head = `  ${paint(SEVERITY_STYLE[b.severity], b.severity.padEnd(6))} ${b.type}${b.segment ? ` (${b.segment})` : ''}: ` +
+      `${b.metric} ${fmtGroupValue(b.metric, b.currentValue)}, target ${fmtGroupValue(b.metric, b.targetValue)}; ` +
+      `${fmtSpawnOutcome(b.spawnOutcome, b.skillId)}`;
+    const why = evidenceSummary(b.evidence);
+    return why ? [head, `      ${why}`] : [head];
+  });
+  return report.truncated.bottlenecks ? [...lines, paint('dim', '  (more not shown)')] : lines;
+}
+
+function underTestLines(report: Report): string[] {
+  if (report.skillsUnderTest.length === 0) return ['  none: no skill is under test'];
+  return report.skillsUnderTest.flatMap((b) => {
     const head = `  #${b.skillId} ${b.skillType} on ${b.metric ?? DASH}${b.segment ? ` (${b.segment})` : ''}: ` +
       `baseline ${fmtNum(b.baselineValue, 3)}, target ${fmtNum(b.targetValue, 3)}, detected ${b.detectedFor ?? fmtInstant(b.spawnedAt)}`;
     const why = evidenceSummary(b.evidence) || b.problem || '';

@@ -25,8 +25,35 @@ export interface TrendPoint {
   readonly f1Score: number | null;
 }
 
+/**
+ * A bottleneck the daily job detected on the latest computed metric day (lh_detected_bottlenecks), with
+ * what spawning decided for it.
+ */
+export interface DetectedBottleneckView {
+  readonly type: string;
+  /** The weak source for weak_lead_source; null for a global bottleneck. */
+  readonly segment: string | null;
+  readonly severity: 'low' | 'medium' | 'high';
+  readonly metric: string;
+  readonly currentValue: number | null;
+  readonly targetValue: number | null;
+  readonly suggestedSkill: string;
+  /** When the stored figures were (last) computed. */
+  readonly detectedAt: string;
+  /**
+   * 'spawned', the reason spawning was skipped ('already-testing', 'killed-recently', 'kept-recently',
+   * 'metric-has-running-test', 'lost-race'), or null when no decision was taken for that day (a backfill day).
+   */
+  readonly spawnOutcome: string | null;
+  /** The spawned skill, or the one that blocked spawning; null when none (or it was deleted). */
+  readonly skillId: number | null;
+  readonly skillStatus: SkillStatus | null;
+  /** The evidence as stored: one entry per fired trigger, each with its `summary` sentence. */
+  readonly evidence: JsonValue;
+}
+
 /** A bottleneck that is being worked on: a skill still under test, with the evidence that spawned it. */
-export interface BottleneckView {
+export interface SkillUnderTestView {
   readonly skillId: number;
   readonly skillType: string;
   readonly skillName: string;
@@ -129,9 +156,17 @@ export interface Report {
   readonly trend: readonly TrendPoint[];
   /** The most recent computed day in the window (null when none). */
   readonly latest: TrendPoint | null;
-  readonly bottlenecks: readonly BottleneckView[];
+  /**
+   * The latest computed metric day on or before the window's end (lh_daily_metrics), whose detected
+   * bottlenecks are `bottlenecks`; null when no day has been computed.
+   */
+  readonly bottlenecksDate: string | null;
+  /** The current bottlenecks: those detected on `bottlenecksDate`, most severe first. */
+  readonly bottlenecks: readonly DetectedBottleneckView[];
+  /** The skills still under test (the bottlenecks being worked on), newest first. */
+  readonly skillsUnderTest: readonly SkillUnderTestView[];
   readonly skills: readonly SkillView[];
   readonly tests: readonly TestView[];
   /** Whether a list hit its LIMIT (older rows not shown). */
-  readonly truncated: { readonly skills: boolean; readonly tests: boolean };
+  readonly truncated: { readonly bottlenecks: boolean; readonly skills: boolean; readonly tests: boolean };
 }

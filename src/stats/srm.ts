@@ -26,7 +26,9 @@ export interface SrmResult {
 /**
  * Chi-square goodness of fit of `observed` counts vs intended `weights` (any positive scale, e.g.
  * [50, 50] or [0.3, 0.7]); flags a mismatch when p < threshold (default 0.001). Returns
- * insufficient-data (no verdict) when any group has < 8 units. Uses the configured ratio, not 50/50,
+ * insufficient-data (no verdict) when any group's EXPECTED count is < 8 (GrowthBook's minimum, applied
+ * to expected counts, which is what the chi-square approximation needs — Cochran's rule): an observed
+ * 150 / 0 at 50/50 is the plainest mismatch there is, not "too little data". Uses the configured ratio, not 50/50,
  * so 95/5 designs do not fire falsely. Reference: scipy.stats.chisquare(f_obs, f_exp); GrowthBook
  * SRM check. Example: observed [5000, 5200], weights [1, 1] → χ² ≈ 3.92, p ≈ 0.0477, no mismatch.
  */
@@ -42,13 +44,13 @@ export function sampleRatioMismatch(
   if (observed.length < 2) return invalid('need at least 2 groups');
   if (!observed.every(isCount)) return invalid('observed counts must be integers ≥ 0');
   if (!weights.every((w) => isFiniteNumber(w) && w > 0)) return invalid('weights must be finite and > 0');
-  const small = observed.findIndex((o) => o < minUnits);
-  if (small >= 0) {
-    return insufficient(`group ${small} has ${observed[small]} units (< ${minUnits}): no SRM verdict yet`);
-  }
   const total = observed.reduce((a, b) => a + b, 0);
   const wTotal = weights.reduce((a, b) => a + b, 0);
   const expected = weights.map((w) => (total * w) / wTotal);
+  const small = expected.findIndex((e) => e < minUnits);
+  if (small >= 0) {
+    return insufficient(`group ${small} expects ${expected[small]?.toFixed(1)} units (< ${minUnits}): no SRM verdict yet`);
+  }
   let chiSquare = 0;
   observed.forEach((o, i) => {
     const e = expected[i] ?? 0;

@@ -3,8 +3,32 @@
 -- re-run with unchanged data leaves the row (including computed_at) untouched.
 --
 -- Nonsense rows (contacted before created, qualified before contacted, closed before created, a status
--- whose timestamp is missing) are counted in invalid_rows and excluded from the averages they would
--- poison; they still count as events, because the event did happen on that day.
+-- whose timestamp is missing, a delay longer than lh_settings.max_plausible_delay_days — e.g. a lead
+-- "created" ten years before its first call, which alone would move a day's mean response by thousands of
+-- hours) are counted in invalid_rows and excluded from the averages they would poison; they still count as
+-- events, because the event did happen on that day.
+
+insert into public.lh_settings (key, value, description) values
+  ('max_plausible_delay_days', '90',
+   'a response or qualification delay longer than this is counted as implausible and kept out of averages')
+on conflict (key) do nothing;
+
+-- Is this a time zone PostgreSQL knows? Asking pg_timezone_names costs tens of milliseconds (it reads the
+-- zone files); converting one instant and catching the error costs microseconds.
+create or replace function public.lh_is_time_zone(p_name text) returns boolean
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if p_name is null or p_name = '' then
+    return false;
+  end if;
+  perform pg_catalog.now() at time zone p_name;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end
+$$;
 
 create or replace function public.lh_update_daily_metrics(
   p_date date default current_date,
@@ -19,6 +43,8 @@ declare
     (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC');
   v_window integer := coalesce(p_source_window_days,
     (select s.value::integer from public.lh_settings s where s.key = 'source_window_days'), 30);
+  v_max_delay interval := make_interval(days => coalesce(
+    (select s.value::integer from public.lh_settings s where s.key = 'max_plausible_delay_days'), 90));
   v_start timestamptz;
   v_end timestamptz;
   v_window_start timestamptz;
@@ -31,8 +57,7 @@ begin
     raise exception 'lh_update_daily_metrics: source window must be at least 1 day, got %', v_window
       using errcode = '22023';
   end if;
-  if not exists (select 1 from pg_catalog.pg_timezone_names where name = v_tz)
-     and not exists (select 1 from pg_catalog.pg_timezone_abbrevs where abbrev = v_tz) then
+  if not public.lh_is_time_zone(v_tz) then
     raise exception 'lh_update_daily_metrics: unknown time zone "%" (use an IANA name such as Europe/Berlin)', v_tz
       using errcode = '22023';
   end if;
@@ -49,6 +74,8 @@ begin
       (l.contacted_at < l.created_at) as bad_contact,
       (l.qualified_at < coalesce(l.contacted_at, l.created_at)) as bad_qualify,
       (l.closed_at < l.created_at) as bad_close,
+      (l.contacted_at - l.created_at > v_max_delay
+        or l.qualified_at - coalesce(l.contacted_at, l.created_at) > v_max_delay) as implausible_delay,
       ((l.status in ('contacted', 'qualified', 'closed') and l.contacted_at is null)
         or (l.status = 'qualified' and l.qualified_at is null)
         or (l.status = 'closed' and l.closed_at is null)) as missing_ts,
@@ -66,19 +93,21 @@ begin
       count(*) filter (where is_qualified)::integer as qualified_count,
       count(*) filter (where is_closed)::integer as closed_count,
       avg(extract(epoch from contacted_at - created_at) / 3600.0)
-        filter (where is_contacted and not bad_contact)::double precision as avg_response_time_hours,
+        filter (where is_contacted and not bad_contact and not coalesce(implausible_delay, false))::double precision as avg_response_time_hours,
       (percentile_cont(0.5) within group (order by extract(epoch from contacted_at - created_at) / 3600.0)
-        filter (where is_contacted and not bad_contact))::double precision as median_response_time_hours,
+        filter (where is_contacted and not bad_contact and not coalesce(implausible_delay, false)))::double precision as median_response_time_hours,
       avg(extract(epoch from qualified_at - contacted_at) / 3600.0)
         filter (where is_qualified and contacted_at is not null and not coalesce(bad_qualify, false)
-               and not coalesce(bad_contact, false))::double precision as avg_time_to_qualify_hours,
+               and not coalesce(bad_contact, false) and not coalesce(implausible_delay, false))::double precision as avg_time_to_qualify_hours,
       count(*) filter (where coalesce(bad_contact, false))::integer as n_contacted_before_created,
       count(*) filter (where coalesce(bad_qualify, false))::integer as n_qualified_before_contacted,
       count(*) filter (where coalesce(bad_close, false))::integer as n_closed_before_created,
       count(*) filter (where coalesce(missing_ts, false))::integer as n_missing_timestamp,
       count(*) filter (where unknown_status)::integer as n_unknown_status,
+      count(*) filter (where coalesce(implausible_delay, false))::integer as n_implausible_delay,
       count(*) filter (where coalesce(bad_contact, false) or coalesce(bad_qualify, false)
-        or coalesce(bad_close, false) or coalesce(missing_ts, false) or unknown_status)::integer as n_invalid
+        or coalesce(bad_close, false) or coalesce(missing_ts, false) or unknown_status
+        or coalesce(implausible_delay, false))::integer as n_invalid
     from day_rows
   ),
   source_agg as (
@@ -118,7 +147,8 @@ begin
         'qualified_before_contacted', d.n_qualified_before_contacted,
         'closed_before_created', d.n_closed_before_created,
         'missing_timestamp', d.n_missing_timestamp,
-        'unknown_status', d.n_unknown_status) as invalid_rows,
+        'unknown_status', d.n_unknown_status,
+        'implausible_delay', d.n_implausible_delay) as invalid_rows,
       v_tz as time_zone
     from day_agg d cross join source_agg s
   )
@@ -162,13 +192,16 @@ comment on function public.lh_update_daily_metrics(date, text, integer) is
   'Computes and upserts lh_daily_metrics for one day in the business time zone (lh_settings.business_time_zone). Idempotent.';
 
 revoke all on function public.lh_update_daily_metrics(date, text, integer) from public;
+revoke all on function public.lh_is_time_zone(text) from public;
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'anon') then
     revoke all on function public.lh_update_daily_metrics(date, text, integer) from anon;
+    revoke all on function public.lh_is_time_zone(text) from anon;
   end if;
   if exists (select 1 from pg_roles where rolname = 'authenticated') then
     revoke all on function public.lh_update_daily_metrics(date, text, integer) from authenticated;
+    revoke all on function public.lh_is_time_zone(text) from authenticated;
   end if;
 end
 $$;

@@ -35,8 +35,7 @@ begin
   if p_date is null then
     raise exception 'lh_update_pattern_performance: the date must not be null' using errcode = '22004';
   end if;
-  if not exists (select 1 from pg_catalog.pg_timezone_names where name = v_tz)
-     and not exists (select 1 from pg_catalog.pg_timezone_abbrevs where abbrev = v_tz) then
+  if not public.lh_is_time_zone(v_tz) then
     raise exception 'lh_update_pattern_performance: unknown time zone "%" (use an IANA name such as Europe/Berlin)', v_tz
       using errcode = '22023';
   end if;

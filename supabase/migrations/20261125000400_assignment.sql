@@ -4,9 +4,10 @@
 -- Hash: GrowthBook "hash v2" (MIT, packages/sdk-js/src/util.ts): FNV-1a 32-bit over UTF-16 code units,
 -- n = fnv1a32(decimal string of fnv1a32(seed || id)) mod 10000, hash = n / 10000 in [0, 1).
 -- 32-bit unsigned arithmetic in bigint: h < 2^32 and the prime < 2^25, so h * prime < 2^57 never
--- overflows; `& 4294967295` keeps the low 32 bits. Characters are read as code points (ascii() in a UTF8
--- database, which Supabase and PGlite use) and split into UTF-16 surrogate pairs above U+FFFF, so
--- non-ASCII seeds hash exactly as JavaScript's charCodeAt does; ids are decimal digits anyway.
+-- overflows; `& 4294967295` keeps the low 32 bits. ASCII text (ids, default seeds) is hashed byte by byte
+-- (get_byte over convert_to(text, 'UTF8'): one byte = one UTF-16 code unit); other text is read as code
+-- points (ascii() in a UTF8 database, which Supabase and PGlite use) and split into UTF-16 surrogate pairs
+-- above U+FFFF, so non-ASCII seeds hash exactly as JavaScript's charCodeAt does.
 --
 -- Rules (same as the TypeScript):
 -- - Seed per test: lh_ab_tests.hash_seed, or 'lh-ab-' || id when null. Stored, not derived from the
@@ -38,15 +39,26 @@ create index lh_lead_status_unassigned_created_at on public.lh_lead_status (crea
   where ab_test_id is null and ab_test_group is null;
 
 -- ---------------------------------------------------------------- hash
-create or replace function public.lh_fnv1a32(p_input text) returns bigint
+-- Cost matters: the optional insert trigger hashes every inserted lead. The hot functions (hash, pick,
+-- trigger) carry no `set search_path` (a per-call GUC save/restore costs more than the hash): they are
+-- SECURITY INVOKER and qualify every name (public., pg_catalog.), so the caller's path cannot redirect them.
+create or replace function public.lh_fnv1a32_from(p_state bigint, p_input text) returns bigint
 language plpgsql immutable strict parallel safe
-set search_path = ''
 as $$
 declare
-  v_hash bigint := 2166136261; -- 0x811c9dc5
+  v_hash bigint := p_state;
+  v_bytes bytea := pg_catalog.convert_to(p_input, 'UTF8');
+  v_len integer := pg_catalog.octet_length(v_bytes);
   v_ch text;
   v_cp integer;
 begin
+  if v_len = pg_catalog.length(p_input) then
+    -- ASCII only (one byte per character = one UTF-16 code unit): the bytes are the code units
+    for i in 0 .. v_len - 1 loop
+      v_hash := ((v_hash # pg_catalog.get_byte(v_bytes, i)) * 16777619) & 4294967295;
+    end loop;
+    return v_hash;
+  end if;
   foreach v_ch in array pg_catalog.string_to_array(p_input, null) loop
     v_cp := pg_catalog.ascii(v_ch);
     if v_cp > 65535 then
@@ -58,6 +70,14 @@ begin
   end loop;
   return v_hash;
 end
+$$;
+comment on function public.lh_fnv1a32_from(bigint, text) is
+  'FNV-1a 32-bit continued from state p_state over the UTF-16 code units of p_input: lh_fnv1a32_from(lh_fnv1a32(a), b) = lh_fnv1a32(a || b).';
+
+create or replace function public.lh_fnv1a32(p_input text) returns bigint
+language sql immutable strict parallel safe
+as $$
+  select public.lh_fnv1a32_from(2166136261, p_input) -- offset basis 0x811c9dc5
 $$;
 comment on function public.lh_fnv1a32(text) is
   'FNV-1a 32-bit over UTF-16 code units, unsigned (0..4294967295); lh_fnv1a32(''a'') = 3826002220 = 0xe40c292c.';
@@ -79,26 +99,61 @@ comment on function public.lh_hash_v2(text, text) is
   'GrowthBook hash v2 in [0, 1): lh_hash_v2(''seed'', ''a'') = 0.0505, lh_hash_v2(''foo'', ''ab'') = 0.2575.';
 
 -- ---------------------------------------------------------------- the rule for one lead
+-- The one implementation of the rule (the trigger calls it directly; lh_ab_choose wraps it for SQL).
+-- Per lead: one query for the ids of the eligible running tests (in id order), the exclusion hash only
+-- when there are two or more (with one, the index is always 0), then the chosen test's seed and
+-- allocation by primary key and its group hash. The exclusion seed's FNV state is a constant
+-- (lh_fnv1a32 is immutable, folded when the expression is planned), so only the id's digits are hashed.
+create or replace function public.lh_ab_pick(p_lead_id bigint, p_source text, p_created_at timestamptz,
+  out ab_test_id bigint, out ab_test_group text)
+language plpgsql stable parallel safe
+as $$
+declare
+  v_ids bigint[];
+  v_k integer;
+  v_test bigint;
+  v_seed text;
+  v_pct double precision;
+  v_id text;
+begin
+  if p_lead_id is null then
+    return;
+  end if;
+  v_ids := array(select t.id from public.lh_ab_tests t
+    where t.status = 'running' and t.started_at <= p_created_at and (t.segment is null or t.segment = p_source)
+    order by t.id);
+  v_k := pg_catalog.cardinality(v_ids);
+  if v_k = 0 then
+    return;
+  end if;
+  v_id := p_lead_id::text;
+  if v_k = 1 then
+    v_test := v_ids[1];
+  else
+    -- index (bucket('lh-ab-exclusion', id) * k) / 10000, 0-based
+    v_test := v_ids[1 + ((public.lh_fnv1a32(public.lh_fnv1a32_from(public.lh_fnv1a32('lh-ab-exclusion'), v_id)::text)
+      % 10000) * v_k / 10000)::integer];
+  end if;
+  select coalesce(t.hash_seed, 'lh-ab-' || t.id::text), t.traffic_allocation_pct::double precision
+    into v_seed, v_pct
+    from public.lh_ab_tests t where t.id = v_test;
+  ab_test_id := v_test;
+  ab_test_group := case when (public.lh_fnv1a32(public.lh_fnv1a32(v_seed || v_id)::text) % 10000)::double precision
+                             < v_pct * 100
+                        then 'treatment' else 'control' end;
+end
+$$;
+comment on function public.lh_ab_pick(bigint, text, timestamptz) is
+  'The running test (exclusive pick) and group for a lead with this id, source and created_at; nulls if none. Writes nothing.';
+
 -- At most one row: the test and group a lead with this id, source and creation time gets now.
 create or replace function public.lh_ab_choose(p_lead_id bigint, p_source text, p_created_at timestamptz)
 returns table (ab_test_id bigint, ab_test_group text)
 language sql stable parallel safe
 as $$
-  with eligible as (
-    select t.id, coalesce(t.hash_seed, 'lh-ab-' || t.id::text) as seed, t.traffic_allocation_pct,
-      pg_catalog.row_number() over (order by t.id) - 1 as idx,
-      pg_catalog.count(*) over () as k
-    from public.lh_ab_tests t
-    where t.status = 'running'
-      and t.started_at <= p_created_at
-      and (t.segment is null or t.segment = p_source)
-  )
-  select e.id,
-    case when public.lh_hash_v2_bucket(e.seed, p_lead_id::text)::double precision
-              < e.traffic_allocation_pct::double precision * 100
-         then 'treatment' else 'control' end
-  from eligible e
-  where e.idx = (public.lh_hash_v2_bucket('lh-ab-exclusion', p_lead_id::text)::bigint * e.k) / 10000
+  select p.ab_test_id, p.ab_test_group
+  from public.lh_ab_pick(p_lead_id, p_source, p_created_at) p
+  where p.ab_test_id is not null
 $$;
 comment on function public.lh_ab_choose(bigint, text, timestamptz) is
   'The running test (exclusive pick) and group for a lead with this id, source and created_at; no row if none. Writes nothing.';
@@ -175,14 +230,16 @@ comment on function public.lh_assign_pending_leads(timestamptz) is
 -- ---------------------------------------------------------------- optional trigger
 create or replace function public.lh_assign_ab_test_on_insert() returns trigger
 language plpgsql
-set search_path = ''
 as $$
+declare
+  v_pick record;
 begin
   -- an assignment given explicitly at insert is kept exactly as given
   if new.ab_test_id is null and new.ab_test_group is null then
-    select c.ab_test_id, c.ab_test_group into new.ab_test_id, new.ab_test_group
-      from public.lh_ab_choose(new.id, new.source, new.created_at) c;
-    if new.ab_test_id is not null then
+    v_pick := public.lh_ab_pick(new.id, new.source, new.created_at); -- a direct call: no query around it
+    if v_pick.ab_test_id is not null then
+      new.ab_test_id := v_pick.ab_test_id;
+      new.ab_test_group := v_pick.ab_test_group;
       new.ab_assigned_at := coalesce(new.ab_assigned_at, pg_catalog.now());
     end if;
   end if;
@@ -226,8 +283,8 @@ do $$
 declare
   f text;
 begin
-  foreach f in array array['public.lh_fnv1a32(text)', 'public.lh_hash_v2_bucket(text, text)',
-    'public.lh_hash_v2(text, text)', 'public.lh_ab_choose(bigint, text, timestamptz)',
+  foreach f in array array['public.lh_fnv1a32_from(bigint, text)', 'public.lh_fnv1a32(text)', 'public.lh_hash_v2_bucket(text, text)',
+    'public.lh_hash_v2(text, text)', 'public.lh_ab_pick(bigint, text, timestamptz)', 'public.lh_ab_choose(bigint, text, timestamptz)',
     'public.lh_assign_ab_test(bigint, timestamptz)', 'public.lh_assign_pending_leads(timestamptz)',
     'public.lh_assign_ab_test_on_insert()', 'public.lh_enable_assignment_trigger()',
     'public.lh_disable_assignment_trigger()', 'public.lh_assignment_trigger_enabled()']

@@ -9,25 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DailyResult } from '../../src/jobs/daily-result.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env['DATABASE_URL'];
-    delete env['LH_BRAIN_DEBUG'];
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = CliRun;
+const cli = (args: string[]): Promise<Run> => runCli(args);
 
 const LEADS = `insert into lh_lead_status (source, status, created_at, contacted_at) values
   ('zillow', 'contacted', '2026-01-20T10:00Z', '2026-01-20T12:00Z'),

@@ -4,7 +4,6 @@
  * (PostgreSQL by URL; PGlite through --data-dir).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,25 +14,11 @@ import { openPglite } from '../../src/db/pglite.ts';
 import type { Queryable } from '../../src/db/port.ts';
 import type { Plan } from '../../src/experiments/planner.ts';
 import type { AnalysisResult } from '../../src/jobs/analyze.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env['DATABASE_URL'];
-    delete env['LH_BRAIN_DEBUG'];
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = CliRun;
+const cli = (args: string[]): Promise<Run> => runCli(args);
 
 describe('lh-brain plan', () => {
   it('prints the size per group and the duration; --json gives the plan', async () => {

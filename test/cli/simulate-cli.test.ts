@@ -4,30 +4,15 @@
  * shape, and one-line usage errors with exit code 2.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BacktestResult } from '../../src/sim/backtest.ts';
 import type { SimulationResult } from '../../src/sim/timeline.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
-    if (!('DATABASE_URL' in extraEnv)) delete env['DATABASE_URL'];
-    delete env['LH_BRAIN_DEBUG'];
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = CliRun;
+const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> => runCli(args, { env });
 
 const SHORT = ['--days', '8', '--seed', '5', '--leads-per-day', '20', '--warmup-days', '35'];
 

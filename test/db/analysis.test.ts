@@ -141,13 +141,14 @@ for (const target of await dbTargets()) {
       assert.equal(row3['recommendation'], 'CONTINUE');
       assert.equal(row3['ended_at'], null);
       assert.equal((await skillRow(db, 3))['status'], 'testing');
-      // not-enough-data: treatment has no leads at all on test 2; nothing NaN, the test keeps running
+      // treatment has no leads at all on test 2: 300 / 0 at 50/50 is a broken assignment (SRM), not merely
+      // too little data; no decision, nothing NaN, the test keeps running
       const t2 = analyzed(r, 2);
-      assert.equal(t2.decision.kind, 'not-enough-data');
-      assert.equal((await testRow(db, 2))['recommendation'], 'CONTINUE');
+      assert.equal(t2.decision.kind, 'blocked-srm');
+      assert.equal((await testRow(db, 2))['status'], 'running');
       assert.equal((await testRow(db, 2))['treatment_conversion_rate'], null);
       assert.equal(analyzed(r, 5).decision.kind, 'not-enough-data'); // no qualified_at timestamps: no durations
-      assert.deepEqual(r.counts, { analyzed: 4, keep: 0, kill: 1, continue: 1, notEnoughData: 2, blockedSrm: 0, skipped: 0, failed: 0, updated: 4 });
+      assert.deepEqual(r.counts, { analyzed: 4, keep: 0, kill: 1, continue: 1, notEnoughData: 1, blockedSrm: 1, skipped: 0, failed: 0, updated: 4 });
     }));
 
     it('SRM blocks the decision; past the max duration a CONTINUE becomes an inconclusive KILL', withDb(async (db) => {

@@ -3,7 +3,9 @@
  * hand-written metric rows): each of the five bottleneck types fires from its own fixture and spawns
  * exactly its skill; empty and tiny days fire nothing; a re-run, and three runs at once, leave the state
  * of one run; an injected failure between the skill and test inserts leaves neither; backfill ranges;
- * the lead-quality feedback summary per source. Run "as of" 2026-01-21T00:01Z, so D = 2026-01-20 (UTC).
+ * the lead-quality feedback summary per source; the day's bottlenecks stored in lh_detected_bottlenecks
+ * with their spawn outcome (per day, unchanged by a re-run, deleted when they stop firing, no duplicates
+ * from concurrent runs). Run "as of" 2026-01-21T00:01Z, so D = 2026-01-20 (UTC).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -14,6 +16,7 @@ import type { BottleneckType, SkillType } from '../../src/detect/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { DailyJobInputError, runDailyJob, type DailyJobOptions } from '../../src/jobs/daily.ts';
 import type { DailyResult } from '../../src/jobs/daily-result.ts';
+import { sqlState } from '../../src/db/port.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
 const NOW = new Date('2026-01-21T00:01:00Z');
@@ -37,6 +40,13 @@ async function insertLeads(db: Queryable, leads: Lead[]): Promise<void> {
   [JSON.stringify(rows.map(([source, status, created_at, contacted_at, qualified_at]) => ({ source, status, created_at, contacted_at, qualified_at })))]);
 }
 
+/**
+ * One lead created 60 days before D, never contacted: outside every detection window, so it changes no
+ * figure, but it gives the pipeline a history. Without it a fixture whose leads all fall in the recent
+ * week IS a pipeline one week old, and detection rightly stays quiet on it (the cold-start guard).
+ */
+const HISTORY: Lead = { source: 'referral', created: at(60, 9) };
+
 /** 6 leads a day over the recent window D−6..D, created 08:00–13:00; `shape(i)` sets contact and qualification. */
 function week(shape: (i: number) => Omit<Lead, 'created' | 'source'>): Lead[] {
   return Array.from({ length: 42 }, (_, i) => ({ source: 'referral', created: at(6 - Math.floor(i / 6), 8 + (i % 6)), ...shape(i) }));
@@ -46,9 +56,9 @@ const healthy = (i: number) => ({ contactedAfterH: 1 + (i % 2), qualifiedAfterD:
 
 const FIXTURES: Record<BottleneckType, { skill: SkillType; seed: (db: Queryable) => Promise<void> }> = {
   // every lead answered after 7–9 hours: average 8 h over 42 contacts, above the 4 h line
-  low_response_rate: { skill: 'instant-responder', seed: (db) => insertLeads(db, week((i) => ({ ...healthy(i), contactedAfterH: 7 + (i % 3) }))) },
+  low_response_rate: { skill: 'instant-responder', seed: (db) => insertLeads(db, [HISTORY, ...week((i) => ({ ...healthy(i), contactedAfterH: 7 + (i % 3) }))]) },
   // contacted after 1–2 h, but only 1 in 7 qualifies: 6 qualified / 42 contacted, below 0.3
-  poor_qualification: { skill: 'lead-scorer', seed: (db) => insertLeads(db, week((i) => ({ contactedAfterH: 1 + (i % 2), qualifiedAfterD: i % 7 === 0 ? 0.1 : undefined }))) },
+  poor_qualification: { skill: 'lead-scorer', seed: (db) => insertLeads(db, [HISTORY, ...week((i) => ({ contactedAfterH: 1 + (i % 2), qualifiedAfterD: i % 7 === 0 ? 0.1 : undefined }))]) },
   // a healthy funnel, and 40 truths arriving on D: tp 20, fp 10, fn 10 → F1 = 40/60 ≈ 0.667 < 0.8
   validation_accuracy_drop: { skill: 'pattern-optimizer', seed: async (db) => {
     await insertLeads(db, week(healthy));
@@ -80,8 +90,16 @@ const run = (db: Database, options: DailyJobOptions = {}) => runDailyJob(deps(db
 const count = async (db: Queryable, table: string): Promise<number> =>
   (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
 /** The full contents of every table the job writes, with each row's version (xmin). */
-const state = async (db: Queryable) => Promise.all(['lh_daily_metrics', 'lh_pattern_performance', 'lh_spawned_skills', 'lh_ab_tests']
-  .map((t) => db.query(`select t.*, t.xmin::text as row_version from ${t} t order by 1, 2`)));
+const state = async (db: Queryable) => Promise.all(['lh_daily_metrics', 'lh_pattern_performance', 'lh_spawned_skills', 'lh_ab_tests',
+  'lh_detected_bottlenecks'].map((t) => db.query(`select t.*, t.xmin::text as row_version from ${t} t order by 1, 2`)));
+
+interface StoredRow { metric_date: string; bottleneck_type: string; segment: string | null; severity: string; metric_tracked: string;
+  current_value: number; target_value: number; suggested_skill: string; evidence: unknown; detected_at: Date;
+  spawn_outcome: string | null; skill_id: number | null; [k: string]: unknown }
+/** lh_detected_bottlenecks, by day, type and segment. */
+const stored = (db: Queryable) => db.query<StoredRow>(`select to_char(metric_date, 'YYYY-MM-DD') as metric_date, bottleneck_type, segment,
+  severity, metric_tracked, current_value, target_value, suggested_skill, evidence, detected_at, spawn_outcome, skill_id
+  from lh_detected_bottlenecks order by metric_date, bottleneck_type, segment`);
 
 for (const target of await dbTargets()) {
   describe(`runDailyJob on ${target.name}`, () => {
@@ -101,6 +119,11 @@ for (const target of await dbTargets()) {
           const tests = await db.query<{ metric_tracked: string; skill_id: number }>('select metric_tracked, skill_id from lh_ab_tests');
           assert.deepEqual(tests, [{ metric_tracked: day.bottlenecks[0]!.metric, skill_id: r.spawned[0]!.skill.id }]);
           assert.deepEqual(JSON.parse(JSON.stringify(r)), r); // JSON-able as it is
+          // stored for the day, exactly as detected, with the spawned skill
+          const b = day.bottlenecks[0]!;
+          assert.deepEqual(await stored(db), [{ metric_date: '2026-01-20', bottleneck_type: type, segment: b.segment, severity: b.severity,
+            metric_tracked: b.metric, current_value: b.currentValue, target_value: b.targetValue, suggested_skill: fx.skill,
+            evidence: JSON.parse(JSON.stringify(b.evidence)), detected_at: NOW, spawn_outcome: 'spawned', skill_id: r.spawned[0]!.skill.id }]);
         } finally {
           await db.close();
         }
@@ -124,6 +147,7 @@ for (const target of await dbTargets()) {
         assert.equal(tiny.days[0]!.patternPerformance.avgF1Score, 0);
         assert.deepEqual([tiny.days[0]!.bottlenecks, tiny.spawned], [[], []]);
         assert.equal(await count(db, 'lh_spawned_skills'), 0);
+        assert.equal(await count(db, 'lh_detected_bottlenecks'), 0);
       } finally {
         await db.close();
       }
@@ -139,8 +163,11 @@ for (const target of await dbTargets()) {
         const second = await run(db);
         assert.deepEqual(second.spawned, []);
         assert.deepEqual(second.skipped.map((s) => [s.reason, s.skill]), [['already-testing', 'pattern-optimizer']]);
-        assert.deepEqual(await state(db), before);
+        assert.deepEqual(await state(db), before); // lh_detected_bottlenecks included: not one row version changed
         assert.deepEqual(second.days, first.days);
+        // the re-run's skip ('already-testing': blocked by the skill the first run spawned) does not overwrite 'spawned'
+        assert.deepEqual((await stored(db)).map((s) => [s.bottleneck_type, s.spawn_outcome, s.skill_id, s.detected_at]),
+          [['validation_accuracy_drop', 'spawned', first.spawned[0]!.skill.id, NOW]]);
       } finally {
         await db.close();
       }
@@ -158,6 +185,10 @@ for (const target of await dbTargets()) {
         assert.equal(await count(db, 'lh_spawned_skills'), 1);
         assert.equal(await count(db, 'lh_ab_tests'), 1);
         assert.equal(await count(db, 'lh_daily_metrics'), 1);
+        // one stored bottleneck, and it says 'spawned' whichever run recorded its outcome last
+        const skillId = results.flatMap((r) => r.spawned)[0]!.skill.id;
+        assert.deepEqual((await stored(db)).map((s) => [s.metric_date, s.bottleneck_type, s.spawn_outcome, s.skill_id]),
+          [['2026-01-20', 'low_response_rate', 'spawned', skillId]]);
       } finally {
         if (url) for (const c of conns) await c.close();
         await db.close();
@@ -189,6 +220,53 @@ for (const target of await dbTargets()) {
         assert.equal(r.spawnDate, '2026-01-20');
         assert.equal(await count(db, 'lh_daily_metrics'), 3);
         assert.deepEqual(r.spawned.map((s) => s.skill.skillName), ['instant-responder for 2026-01-20']);
+        // every day's bottlenecks are stored; only the last day has a spawning decision
+        const rows = await stored(db);
+        assert.deepEqual(rows.map((s) => [s.metric_date, s.bottleneck_type, s.spawn_outcome]),
+          r.days.flatMap((d) => d.bottlenecks.map((b) => [d.date, b.type, d.date === '2026-01-20' ? 'spawned' : null])));
+        assert.deepEqual(rows.map((s) => s.metric_date), ['2026-01-18', '2026-01-19', '2026-01-20']);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('a re-run updates a bottleneck whose figures changed and deletes one that no longer fires', async () => {
+      const db = await target.fresh();
+      try {
+        await FIXTURES.low_response_rate.seed(db);
+        const first = await run(db);
+        const skillId = first.spawned[0]!.skill.id;
+        // answers got slower still: the same bottleneck with other figures, stored at the re-run's clock
+        await db.query(`update lh_lead_status set contacted_at = contacted_at + interval '2 hours' where contacted_at is not null`);
+        const later = new Date('2026-01-21T06:00:00Z');
+        const second = await runDailyJob({ db, clock: fixedClock(later), logger: silentLogger }, { date: '2026-01-20' });
+        const [row] = await stored(db);
+        assert.equal(row!.current_value, second.days[0]!.bottlenecks[0]!.currentValue);
+        assert.ok(row!.current_value > first.days[0]!.bottlenecks[0]!.currentValue);
+        assert.deepEqual([row!.detected_at, row!.spawn_outcome, row!.skill_id], [later, 'spawned', skillId]);
+        // answered within the hour: nothing fires any more, and the day's row goes
+        await db.query(`update lh_lead_status set contacted_at = created_at + interval '30 minutes' where contacted_at is not null`);
+        const third = await run(db);
+        assert.deepEqual(third.days[0]!.bottlenecks, []);
+        assert.deepEqual(await stored(db), []);
+        assert.equal(await count(db, 'lh_spawned_skills'), 1, 'the skill itself stays');
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('the table refuses a second row for the same day, type and segment', async () => {
+      const db = await target.fresh();
+      try {
+        const ins = `insert into lh_detected_bottlenecks (metric_date, bottleneck_type, segment, severity, metric_tracked, current_value,
+          target_value, suggested_skill) values ('2026-01-20', 'weak_lead_source', $1, 'low', 'source_conversion_rate', 0.05, 0.2, 'source-optimizer')`;
+        await db.query(ins, [null]);
+        await assert.rejects(db.query(ins, [null]), (e: unknown) => sqlState(e) === '23505');
+        await db.query(ins, ['zillow']);
+        await assert.rejects(db.query(ins, ['zillow']), (e: unknown) => sqlState(e) === '23505');
+        await assert.rejects(db.query(`insert into lh_detected_bottlenecks (metric_date, bottleneck_type, severity, metric_tracked,
+          current_value, target_value, suggested_skill) values ('2026-01-20', 'slow_follow_up', 'low', 'avg_days_to_qualify', 'NaN', 3,
+          'follow-up-sequencer')`), (e: unknown) => sqlState(e) === '23514');
       } finally {
         await db.close();
       }

@@ -66,7 +66,7 @@ for (const target of await dbTargets()) {
         assert.equal(m['validation_accuracy'], 0.8); // latest on or before D
         assert.equal(m['invalid_rows_count'], 3);
         assert.deepEqual(m['invalid_rows'], { contacted_before_created: 1, qualified_before_contacted: 1,
-          closed_before_created: 0, missing_timestamp: 1, unknown_status: 0 });
+          closed_before_created: 0, missing_timestamp: 1, unknown_status: 0, implausible_delay: 0 });
         // trailing 30 days ending D: every lead but 5
         assert.deepEqual(m.source_metrics, {
           cold_call: { leads: 1, new_today: 1, contacted: 1, converted: 0, conversion_rate: 0 },
@@ -96,6 +96,33 @@ for (const target of await dbTargets()) {
         const [ny] = await db.query<{ m: Metrics }>("select lh_update_daily_metrics('2026-01-21', 'America/New_York') as m");
         assert.equal(ny!.m['new_leads_count'], 1); // lead 5
         assert.equal(ny!.m['contacted_count'], 2); // leads 3 and 9
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('a delay longer than max_plausible_delay_days is counted, not averaged', async () => {
+      const db = await target.fresh();
+      try {
+        await insertLeads(db, [
+          { id: 1, source: 'zillow', status: 'contacted', created: '2026-01-20T10:00Z', contacted: '2026-01-20T12:00Z' },
+          // "created" ten years earlier: 87,672 h would make the day's mean ~43,837 h
+          { id: 2, source: 'zillow', status: 'contacted', created: '2016-01-20T12:00Z', contacted: '2026-01-20T12:00Z' },
+          // 100 days to qualify
+          { id: 3, source: 'zillow', status: 'qualified', created: '2025-10-01T10:00Z', contacted: '2025-10-11T10:00Z', qualified: '2026-01-19T10:00Z' },
+        ]);
+        const [row] = await db.query<{ m: Metrics }>("select lh_update_daily_metrics('2026-01-20') as m");
+        assert.equal(row!.m['contacted_count'], 2);
+        assert.equal(row!.m['avg_response_time_hours'], 2);
+        assert.equal(row!.m['invalid_rows_count'], 1);
+        assert.equal((row!.m['invalid_rows'] as Record<string, number>)['implausible_delay'], 1);
+        const [q] = await db.query<{ m: Metrics }>("select lh_update_daily_metrics('2026-01-19') as m");
+        assert.equal(q!.m['qualified_count'], 1);
+        assert.equal(q!.m['avg_time_to_qualify_hours'], null);
+        // the limit is a setting: at 4,000 days the ten-year delay is plausible again
+        await db.query("update lh_settings set value = '4000' where key = 'max_plausible_delay_days'");
+        const [again] = await db.query<{ m: Metrics }>("select lh_update_daily_metrics('2026-01-20') as m");
+        assert.equal(again!.m['avg_response_time_hours'], (2 + 87_672) / 2);
       } finally {
         await db.close();
       }

@@ -90,6 +90,8 @@ for (const target of await dbTargets()) {
         assert.deepEqual(input.sources[0]!.window.range, { from: '2026-02-05', to: '2026-03-06' });
         assert.deepEqual(input.accuracy.recent, { range: { from: '2026-03-14', to: '2026-03-20' }, days: 2, tp: 8, fp: 1, fn: 3, tn: 14 });
         assert.deepEqual(input.accuracy.baseline, { range: { from: '2026-02-14', to: '2026-03-13' }, days: 2, tp: 8, fp: 3, fn: 3, tn: 10 });
+        // the first day of data: lead 15, created 2026-02-10T12:00Z = 07:00 in New York
+        assert.equal(input.historyStart, '2026-02-10');
       } finally {
         await db.close();
       }
@@ -102,6 +104,10 @@ for (const target of await dbTargets()) {
         const input = await loadDetectionInput(db, '2026-03-20', 'UTC', DEFAULT_DETECTION_CONFIG);
         assert.equal(input.funnel.recent.newLeads, 6); // + lead 3, created 03-14T03:30Z
         assert.equal(input.funnel.baseline.newLeads, 7);
+        // the first day is a local date: 2026-02-10T03:00Z is still 02-09 in New York, 02-10 in UTC
+        await db.query("insert into lh_lead_status (id, source, status, created_at) values (16, 'zillow', 'new', '2026-02-10T03:00Z')");
+        assert.equal((await loadDetectionInput(db, '2026-03-20', 'UTC', DEFAULT_DETECTION_CONFIG)).historyStart, '2026-02-10');
+        assert.equal((await loadDetectionInput(db, '2026-03-20', 'America/New_York', DEFAULT_DETECTION_CONFIG)).historyStart, '2026-02-09');
       } finally {
         await db.close();
       }
@@ -115,6 +121,7 @@ for (const target of await dbTargets()) {
         assert.deepEqual(input.responseRanks, { nRecent: 0, nBaseline: 0, rankSumRecent: 0, tieTermSum: 0 });
         assert.deepEqual(input.sources, []);
         assert.equal(input.accuracy.recent.tp, 0);
+        assert.equal(input.historyStart, null);
         assert.ok(!JSON.stringify(input).includes('NaN'));
       } finally {
         await db.close();

@@ -6,7 +6,7 @@ import { dbTargets } from '../support/databases.ts';
 
 const LH_TABLES = ['lh_settings', 'lh_properties', 'lh_contacts', 'lh_lead_status', 'lh_validation_history',
   'lh_feedback_log', 'lh_daily_metrics', 'lh_pattern_performance', 'lh_spawned_skills', 'lh_ab_tests',
-  'lh_brain_migrations'];
+  'lh_detected_bottlenecks', 'lh_brain_migrations'];
 
 for (const target of await dbTargets()) {
   describe(`migrations on ${target.name}`, () => {

@@ -1,8 +1,10 @@
 /**
  * buildReport against rows written straight into the output tables (lh_daily_metrics,
- * lh_pattern_performance, lh_spawned_skills, lh_ab_tests), on PGlite and PostgreSQL: the window bounds
- * in the business time zone, each figure of the trend, bottlenecks from the skills under test, the
- * stored vs computed lift intervals, per-source results, list limits, and the terminal rendering.
+ * lh_pattern_performance, lh_detected_bottlenecks, lh_spawned_skills, lh_ab_tests), on PGlite and
+ * PostgreSQL: the window bounds in the business time zone, each figure of the trend, the current
+ * bottlenecks (those detected on the latest computed metric day, with their spawn outcome), the skills
+ * under test, the stored vs computed lift intervals, per-source results, list limits, and the terminal
+ * rendering.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -84,6 +86,28 @@ async function insertSkillsAndTests(db: Queryable): Promise<Record<string, numbe
   return ids;
 }
 
+const DETECTED_EVIDENCE = [{ trigger: { kind: 'baseline-drop', test: 'conversion drop of zillow', pValue: 0.001, alpha: 0.005, baselineValue: 0.3 },
+  figures: { source: 'zillow' }, summary: 'zillow conversion fell from 30% to 8%.' }];
+
+/**
+ * Detected bottlenecks: three on 2026-03-09 (the latest computed day of a window ending 03-10), one on an
+ * older day and one on 03-11 (computed, but after the window): only the 03-09 rows are current.
+ */
+async function insertDetected(db: Queryable, ids: Record<string, number>): Promise<void> {
+  const row = async (date: string, type: string, segment: string | null, severity: string, metric: string, current: number,
+    target: number, skill: string, outcome: string | null, skillId: number | null, evidence: unknown = []) => {
+    await db.query(`insert into lh_detected_bottlenecks (metric_date, bottleneck_type, segment, severity, metric_tracked, current_value,
+      target_value, suggested_skill, evidence, detected_at, spawn_outcome, skill_id)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, ($9::text)::jsonb, ($1::date + 1)::timestamptz + interval '1 minute', $10, $11)`,
+    [date, type, segment, severity, metric, current, target, skill, JSON.stringify(evidence), outcome, skillId]);
+  };
+  await row('2026-03-09', 'poor_qualification', null, 'medium', 'qualification_rate', 0.2, 0.5, 'lead-scorer', 'already-testing', ids['qual']!);
+  await row('2026-03-09', 'weak_lead_source', 'zillow', 'high', 'source_conversion_rate', 0.08, 0.3, 'source-optimizer', 'spawned', null, DETECTED_EVIDENCE);
+  await row('2026-03-09', 'low_response_rate', null, 'high', 'avg_response_time_hours', 6.25, 2, 'instant-responder', null, null);
+  await row('2026-03-06', 'slow_follow_up', null, 'high', 'avg_days_to_qualify', 8, 3, 'follow-up-sequencer', 'spawned', null);
+  await row('2026-03-11', 'validation_accuracy_drop', null, 'high', 'f1_score', 0.6, 0.87, 'pattern-optimizer', 'spawned', null);
+}
+
 for (const target of await dbTargets()) {
   describe(`report on ${target.name}`, () => {
     it('reads the trend of the window only, with every figure of each day', async () => {
@@ -105,7 +129,8 @@ for (const target of await dbTargets()) {
         assert.equal(r.trend[5]!.newLeads, 0);
         assert.equal(r.trend[5]!.avgResponseTimeHours, null);
         assert.equal(r.latest?.date, '2026-03-09');
-        assert.deepEqual([r.bottlenecks, r.skills, r.tests], [[], [], []]);
+        assert.equal(r.bottlenecksDate, '2026-03-09'); // computed, and nothing detected on it
+        assert.deepEqual([r.bottlenecks, r.skillsUnderTest, r.skills, r.tests], [[], [], [], []]);
         assert.equal(r.generatedAt, '2026-03-10T00:01:00.000Z');
       } finally {
         await db.close();
@@ -136,13 +161,35 @@ for (const target of await dbTargets()) {
         assert.equal(r.window.days, 30);
         assert.equal(r.trend.length, 30);
 
-        // bottlenecks: the skills still under test, newest first, with their evidence as stored
-        assert.deepEqual(r.bottlenecks.map((b) => b.skillId), [ids['qual'], ids['responder']]);
-        const b = r.bottlenecks[1]!;
+        // skills under test, newest first, with their evidence as stored
+        assert.deepEqual(r.skillsUnderTest.map((b) => b.skillId), [ids['qual'], ids['responder']]);
+        const b = r.skillsUnderTest[1]!;
         assert.deepEqual(b, { skillId: ids['responder'], skillType: 'instant-responder', skillName: 'instant-responder-testing',
           problem: 'problem of instant-responder', metric: 'avg_response_time_hours', segment: null, baselineValue: 0.25, targetValue: 0.3,
           detectedFor: '2026-03-06', spawnedAt: '2026-03-07T00:01:00.000Z', evidence: EVIDENCE });
-        assert.equal(r.bottlenecks[0]!.evidence, null);
+        assert.equal(r.skillsUnderTest[0]!.evidence, null);
+        // no bottleneck stored for the latest computed day (03-09) yet
+        assert.deepEqual([r.bottlenecksDate, r.bottlenecks], ['2026-03-09', []]);
+
+        // current bottlenecks: those of the latest computed day only, most severe first, with the spawn outcome
+        await insertDetected(db, ids);
+        const withDetected = await buildReport(db, { now: NOW });
+        assert.equal(withDetected.bottlenecksDate, '2026-03-09');
+        assert.deepEqual(withDetected.bottlenecks.map((x) => [x.severity, x.type, x.segment, x.spawnOutcome, x.skillId, x.skillStatus]), [
+          ['high', 'low_response_rate', null, null, null, null],
+          ['high', 'weak_lead_source', 'zillow', 'spawned', null, null],
+          ['medium', 'poor_qualification', null, 'already-testing', ids['qual'], 'testing'],
+        ]);
+        assert.deepEqual(withDetected.bottlenecks[1], { type: 'weak_lead_source', segment: 'zillow', severity: 'high',
+          metric: 'source_conversion_rate', currentValue: 0.08, targetValue: 0.3, suggestedSkill: 'source-optimizer',
+          detectedAt: '2026-03-10T00:01:00.000Z', spawnOutcome: 'spawned', skillId: null, skillStatus: null, evidence: DETECTED_EVIDENCE });
+        assert.equal(withDetected.truncated.bottlenecks, false);
+        // a skill deleted later leaves the bottleneck, without its link
+        await db.query('delete from lh_ab_tests where skill_id = $1', [ids['qual']]);
+        await db.query('delete from lh_spawned_skills where id = $1', [ids['qual']]);
+        const afterDelete = await buildReport(db, { now: NOW });
+        assert.deepEqual(afterDelete.bottlenecks.map((x) => [x.type, x.spawnOutcome, x.skillId]).at(-1), ['poor_qualification', 'already-testing', null]);
+        assertPlainJson(withDetected);
 
         // skills: newest first, status and lift
         assert.deepEqual(r.skills.map((s) => [s.id, s.status, s.actualLiftPct, s.decisionMadeAt]), [
@@ -199,10 +246,15 @@ for (const target of await dbTargets()) {
         await db.query(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at, decision_made_at)
           select 'lead-scorer', 'old ' || i, 'killed', timestamptz '2025-01-01' + i * interval '1 hour', timestamptz '2025-06-01'
           from generate_series(1, $1::int) as g(i)`, [REPORT_LIMITS.skills + 5]);
+        await db.query(`insert into lh_daily_metrics (metric_date, new_leads_count) values ('2026-03-10', 1)`);
+        await db.query(`insert into lh_detected_bottlenecks (metric_date, bottleneck_type, segment, severity, metric_tracked,
+          current_value, target_value, suggested_skill) select '2026-03-10', 'weak_lead_source', 'source ' || lpad(i::text, 3, '0'),
+          'low', 'source_conversion_rate', 0.05, 0.2, 'source-optimizer' from generate_series(1, $1::int) as g(i)`, [REPORT_LIMITS.bottlenecks + 5]);
         const r = await buildReport(db, { now: NOW, days: 1 });
         assert.equal(r.skills.length, REPORT_LIMITS.skills);
-        assert.equal(r.truncated.skills, true);
-        assert.equal(r.truncated.tests, false);
+        assert.equal(r.bottlenecks.length, REPORT_LIMITS.bottlenecks);
+        assert.equal(r.bottlenecks[0]!.segment, 'source 001');
+        assert.deepEqual(r.truncated, { bottlenecks: true, skills: true, tests: false });
         assert.equal(r.skills[0]!.skillName, `old ${REPORT_LIMITS.skills + 5}`);
       } finally {
         await db.close();
@@ -213,9 +265,13 @@ for (const target of await dbTargets()) {
       const db = await target.fresh();
       try {
         await insertMetrics(db);
-        await insertSkillsAndTests(db);
+        await insertDetected(db, await insertSkillsAndTests(db));
         const r = await buildReport(db, { now: NOW, days: 7 });
         const plain = renderTerminal(r, { color: false });
+        assert.match(plain, /Current bottlenecks \(detected on 2026-03-09\)\n  high   low_response_rate: avg_response_time_hours 6\.25 h, target 2\.00 h; no spawning decision \(backfilled day\)\n/);
+        assert.match(plain, /  high   weak_lead_source \(zillow\): source_conversion_rate 8\.0%, target 30\.0%; spawned\n      zillow conversion fell from 30% to 8%\./);
+        assert.match(plain, /  medium poor_qualification: qualification_rate 20\.0%, target 50\.0%; not spawned: already-testing \(skill #\d+\)/);
+        assert.match(plain, /Skills under test\n  #\d+ lead-scorer on qualification_rate/);
         assert.doesNotMatch(plain, /\x1b\[/);
         assert.match(plain, /2026-03-04 to 2026-03-10 \(7 days, UTC\)/);
         // new leads 40, 50, 0 on the 5th, 6th and 9th; blanks for days without data

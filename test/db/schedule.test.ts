@@ -98,6 +98,8 @@ create table vault.lh_test_secrets (name text primary key, secret text not null)
 create view vault.decrypted_secrets as select name, secret as decrypted_secret from vault.lh_test_secrets;`;
 
 async function resetCronDatabase(): Promise<Database> {
+  // it drops schemas: only ever on a database named as a test one
+  if (!/test/.test(new URL(CRON_URL).pathname)) throw new Error(`LH_TEST_CRON_URL must name a throw-away test database, got ${new URL(CRON_URL).pathname}`);
   const db = connectPostgres(CRON_URL, { max: 2 });
   await db.script(`select cron.unschedule(jobid) from cron.job where to_regclass('cron.job') is not null and jobname like 'lead-hunter-%'`)
     .catch(() => undefined); // cron schema absent on the first run: nothing to unschedule

@@ -132,13 +132,27 @@ export async function assertSkillsAndTestsPaired(db: Queryable): Promise<void> {
   assert.deepEqual(orphanTests, [], 'a running test has no testing skill');
 }
 
-/** The tables a job writes, each row as JSON without the wall-clock `computed_at`, in a stable order. */
+/**
+ * Every lh_ table but lh_settings (so a table added by a later migration is compared too), each row as
+ * JSON in a stable order, without the columns that hold the wall-clock time of the write (a default of
+ * now(): computed_at, updated_at, detected_at...). spawned_at and started_at stay: the job sets them from
+ * its clock (--now).
+ */
 export async function outputTables(db: Queryable): Promise<Record<string, unknown[]>> {
+  const tables = await db.query<{ t: string; wallclock: string[] }>( // text[] arrives as a JS array on both drivers
+    `select c.table_name as t,
+       coalesce(array_agg(c.column_name::text order by c.column_name) filter (
+         where c.column_default ilike '%now()%' and c.column_name not in ('spawned_at', 'started_at')), '{}') as wallclock
+     from information_schema.columns c
+     where c.table_schema = 'public' and c.table_name like 'lh\\_%' and c.table_name <> 'lh_settings'
+       and c.table_name in (select tablename from pg_tables where schemaname = 'public')
+     group by c.table_name order by c.table_name`);
   const out: Record<string, unknown[]> = {};
-  for (const [table, order] of [['lh_daily_metrics', 'metric_date'], ['lh_pattern_performance', 'performance_date, pattern_name'],
-    ['lh_spawned_skills', 'id'], ['lh_ab_tests', 'id'], ['lh_lead_status', 'id']] as const) {
-    const rows = await db.query<{ r: unknown }>(`select to_jsonb(t) - 'computed_at' - 'updated_at' as r from ${table} t order by ${order}`);
-    out[table] = rows.map((x) => x.r);
+  for (const { t, wallclock } of tables) {
+    const drop = `array(select jsonb_array_elements_text($1::text::jsonb))`;
+    const rows = await db.query<{ r: unknown }>(
+      `select to_jsonb(x) - ${drop} as r from public.${t} x order by (to_jsonb(x) - ${drop})::text`, [JSON.stringify(wallclock)]);
+    out[t] = rows.map((x) => x.r);
   }
   return out;
 }

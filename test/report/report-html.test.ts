@@ -82,6 +82,12 @@ async function seed(db: Queryable): Promise<Record<string, number>> {
     'Average response time 8 h > 4 h', 'avg_response_time_hours', 8, 4, 'testing', '2026-04-10T00:01:00Z',
     ('{"evidence":[{"summary":"Average response time 8.0 h is above 4 h <script>alert(1)</script>"}]}'::text)::jsonb) returning id`);
   const ids: Record<string, number> = { skill: skill!.id };
+  // detected on the latest computed day (04-14) and on an older one (04-13, not current)
+  await db.query(`insert into lh_detected_bottlenecks (metric_date, bottleneck_type, severity, metric_tracked, current_value, target_value,
+    suggested_skill, evidence, spawn_outcome, skill_id) values
+    ('2026-04-14', 'low_response_rate', 'high', 'avg_response_time_hours', 8, 2, 'instant-responder',
+     ('[{"summary":"response time rose to 8 h <img src=x>"}]'::text)::jsonb, 'spawned', $1),
+    ('2026-04-13', 'slow_follow_up', 'medium', 'avg_days_to_qualify', 6, 3, 'follow-up-sequencer', '[]'::jsonb, null, null)`, [skill!.id]);
   const test = async (key: string, sql: string, params: unknown[]) => {
     const [r] = await db.query<{ id: number }>(sql + ' returning id', params);
     ids[key] = r!.id;
@@ -173,6 +179,12 @@ describe('HTML report in headless Chromium', { skip }, () => {
     // tables: per-source row and the bottleneck's evidence
     assert.match(dom, new RegExp(`<tr class="source" data-test-id="${ids['evil']}" data-source="zillow&lt;b&gt;">`));
     assert.match(dom, /Average response time 8\.0 h is above 4 h &lt;script&gt;/);
+    // current bottlenecks: the latest computed day's only, with the spawn outcome
+    assert.match(dom, /<h2>Current bottlenecks \(detected on 2026-04-14\)<\/h2>/);
+    assert.deepEqual(tags(dom, 'tr').filter((a) => a['data-type']).map((a) => [a['data-type'], a['data-severity'], a['data-spawn-outcome']]),
+      [['low_response_rate', 'high', 'spawned']]);
+    assert.match(dom, /response time rose to 8 h &lt;img src=x&gt;/);
+    assert.match(dom, new RegExp(`spawned \\(skill #${ids['skill']}\\)`));
     assert.deepEqual(tags(dom, 'tr').filter((a) => a['data-srm']).map((a) => [Number(a['data-test-id']), a['data-srm']]), [[ids['evil'], 'mismatch']]);
   });
 
@@ -181,7 +193,8 @@ describe('HTML report in headless Chromium', { skip }, () => {
       generatedAt: '2026-04-14T12:00:00.000Z', timeZone: 'UTC', window: { from: '2026-04-14', to: '2026-04-14', days: 1 },
       trend: [{ date: '2026-04-14', hasData: false, newLeads: null, contacted: null, qualified: null, closed: null,
         avgResponseTimeHours: null, avgTimeToQualifyHours: null, contactRate: null, qualificationRate: null, f1Score: null }],
-      latest: null, bottlenecks: [], skills: [], tests: [], truncated: { skills: false, tests: false },
+      latest: null, bottlenecksDate: null, bottlenecks: [], skillsUnderTest: [], skills: [], tests: [],
+      truncated: { bottlenecks: false, skills: false, tests: false },
     };
     const file = join(work, 'empty.html');
     const { writeFile } = await import('node:fs/promises');

@@ -15,18 +15,9 @@ import { proportionStats } from '../../src/experiments/outcomes.ts';
 import { planMinSampleSize } from '../../src/experiments/planner.ts';
 import { checkSrm } from '../../src/experiments/srm-check.ts';
 import type { PolicyName } from '../../src/experiments/types.ts';
+import { mulberry32 } from '../support/rng.ts';
 
-/** mulberry32: a small seeded PRNG (public domain), so every run draws the same experiments. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Binomial(n, p) as a sum of Bernoulli draws (n is at most a hundred here). */
 function binomial(random: () => number, n: number, p: number): number {

@@ -149,13 +149,14 @@ function inputFor(series: Series, D: number, c: DetectionConfig, historyStart: s
       recent: cohort(D, so, 'recent', units), baseline: cohort(D, so, 'baseline', units) };
   }).sort((x, y) => x.source.localeCompare(y.source));
   const conf = (which: 'recent' | 'baseline') => {
-    const [from, to] = span(D, f[which]);
+    const [start, to] = span(D, f[which]);
+    const from = Math.max(0, start); // no labels before day 0 (a young pipeline)
     const t = { tp: 0, fp: 0, fn: 0, tn: 0 };
     for (let d = from; d < to; d++) {
       const l = series.labels[d]!;
       t.tp += l.tp; t.fp += l.fp; t.fn += l.fn; t.tn += l.tn;
     }
-    return { range: dayRange(date, f[which]), days: to - from, ...t };
+    return { range: dayRange(date, f[which]), days: Math.max(0, to - from), ...t };
   };
   return {
     date, timeZone: 'UTC', funnel: { recent: r.window, baseline: b.window }, responseRanks: rankSums(r.responses, b.responses),
@@ -215,17 +216,20 @@ describe('detection on simulated stable pipelines (false alarms)', () => {
 });
 
 describe('detection on a young pipeline (cold start)', () => {
-  it('raises nothing in the first 50 days of stable pipelines, where windows without history would', () => {
+  it('raises no more than the stable false alarms in the first 50 days of stable pipelines; windows without history would', () => {
     const series = Array.from({ length: 20 }, (_, s) => simulate(3000 + s, WARM_UP, HEALTHY));
     const alarmDays = (historyStart: string) => series.reduce((sum, sr) => {
       let n = 0;
       for (let D = 0; D < WARM_UP; D++) n += detectBottlenecks(inputFor(sr, D, DEFAULT_DETECTION_CONFIG, historyStart), DEFAULT_DETECTION_CONFIG).length;
       return sum + n;
     }, 0);
+    const guarded = alarmDays(DAY0);
     const pretended = alarmDays('2025-01-01'); // as if the empty days before day 0 were history
-    console.log(`cold start over 20 series × ${WARM_UP} days: ${alarmDays(DAY0)} bottlenecks with the guard, ${pretended} without`);
-    assert.equal(alarmDays(DAY0), 0);
-    assert.ok(pretended >= 20, `the artifact this guards against: ${pretended} bottleneck-days without the guard`);
+    console.log(`cold start over 20 series × ${WARM_UP} days: ${guarded} bottleneck-days with the guard, ${pretended} without`);
+    // measured with these seeds: 2 with the guard (one F1 false alarm on days 48–49, once every window is
+    // covered: the ordinary stable rate, ~15 bottleneck-days per 1,000 series-days above), 151 without
+    assert.ok(guarded <= 5, `${guarded} bottleneck-days on young stable pipelines`);
+    assert.ok(pretended >= 100, `the artifact this guards against: ${pretended} bottleneck-days without the guard`);
   });
 });
 

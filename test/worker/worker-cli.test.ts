@@ -4,40 +4,19 @@
  * (the next run takes over and completes).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { Database } from '../../src/db/port.ts';
 import type { WorkerReport } from '../../src/worker/worker.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
 const NOW = '2026-01-20T00:05:00Z';
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
+type Run = CliRun;
 /** Spawns the CLI; `onStderrLine` sees each log line as it arrives (to send a signal mid-run). */
-function cli(args: string[], onStderrLine: (line: string, child: ChildProcess) => void = () => {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env['DATABASE_URL'];
-    delete env['LH_BRAIN_DEBUG'];
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      partial += c.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) onStderrLine(l, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const cli = (args: string[], onStderrLine: (line: string, child: ChildProcess) => void = () => {}): Promise<Run> =>
+  runCli(args, { onStderrLine });
 
 const events = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('{'))
   .map((l) => (JSON.parse(l) as { event?: string }).event).filter((e) => e !== undefined);

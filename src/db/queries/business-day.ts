@@ -11,9 +11,7 @@ export async function resolveBusinessTimeZone(db: Queryable, requested: string |
     `with z as (
        select coalesce($1::text, (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC') as tz
      )
-     select z.tz,
-       (exists (select 1 from pg_catalog.pg_timezone_names n where n.name = z.tz)
-        or exists (select 1 from pg_catalog.pg_timezone_abbrevs a where a.abbrev = z.tz)) as known
+     select z.tz, public.lh_is_time_zone(z.tz) as known
      from z`,
     [requested ?? null],
   );

@@ -25,6 +25,18 @@
 import type { Queryable } from '../port.ts';
 import { METRIC_KIND, type TrackedMetric } from '../../metrics.ts';
 
+/** A lead (alias l) excluded from the outcomes, by reason: timestamps in an impossible order, or outside the segment. */
+const BAD = {
+  contact: 'coalesce(l.contacted_at < l.created_at, false)',
+  qualify: 'coalesce(l.qualified_at < coalesce(l.contacted_at, l.created_at), false)',
+  close: 'coalesce(l.closed_at < l.created_at, false)',
+  segment: '($3::text is not null and l.source is distinct from $3::text)',
+} as const;
+
+/** The test's leads as of $2 (lh_lead_status_ab_test). */
+const TEST_LEADS = `public.lh_lead_status l
+    where l.ab_test_id = $1 and l.ab_test_group in ('control', 'treatment') and l.created_at <= $2`;
+
 /** Every lead in the test as of $2, with its as-of event times and nonsense flags. */
 const LEADS_CTE = `
   leads as (
@@ -36,12 +48,11 @@ const LEADS_CTE = `
       -- a status written without its timestamp counts (as the daily metrics do), flagged for the report
       (l.contacted_at is null and l.status in ('contacted', 'qualified', 'closed')) as contact_by_status,
       (l.qualified_at is null and l.closed_at is null and l.status in ('qualified', 'closed')) as convert_by_status,
-      coalesce(l.contacted_at < l.created_at, false) as bad_contact,
-      coalesce(l.qualified_at < coalesce(l.contacted_at, l.created_at), false) as bad_qualify,
-      coalesce(l.closed_at < l.created_at, false) as bad_close,
-      ($3::text is not null and l.source is distinct from $3::text) as off_segment
-    from public.lh_lead_status l
-    where l.ab_test_id = $1 and l.ab_test_group in ('control', 'treatment') and l.created_at <= $2
+      ${BAD.contact} as bad_contact,
+      ${BAD.qualify} as bad_qualify,
+      ${BAD.close} as bad_close,
+      ${BAD.segment} as off_segment
+    from ${TEST_LEADS}
   ),
   good as (
     select *,
@@ -49,6 +60,39 @@ const LEADS_CTE = `
       (q_at is not null or x_at is not null or convert_by_status) as converted
     from leads
     where not (bad_contact or bad_qualify or bad_close or off_segment)
+  )`;
+
+/**
+ * f1_score only: each validation of a good lead with its latest truth (feedback with a non-null `actual`
+ * as of $2, by validation_id, or by lead_id + pattern_name when it names no validation; latest created_at,
+ * then id, wins). Two plain equi-joins instead of one join with an OR (which could only be a hash join
+ * over every truth and validation). good_ids re-reads the test's leads from the table, NOT the
+ * materialized `leads` CTE: the planner then has the table's statistics (a CTE scan of boolean flags was
+ * estimated at 3 % of its rows) and walks lh_lead_status_ab_test → lh_validation_history_lead_pattern →
+ * lh_feedback_log_validation, reading only the test's validations (EXPLAIN in bench/README.md).
+ */
+const F1_CTES = `,
+  good_ids as not materialized (
+    select l.id, l.ab_test_group as grp, coalesce(nullif(l.source, ''), 'unknown') as source
+    from ${TEST_LEADS} and not (${BAD.contact} or ${BAD.qualify} or ${BAD.close} or ${BAD.segment})
+  ),
+  truths as (
+    select g.grp, g.source, v.id as vid, v.predicted, f.actual, f.created_at, f.id as fid
+    from good_ids g
+    join public.lh_validation_history v on v.lead_id = g.id and v.validated_at <= $2
+    join public.lh_feedback_log f on f.validation_id = v.id
+    where f.actual is not null and f.created_at <= $2
+    union all
+    select g.grp, g.source, v.id, v.predicted, f.actual, f.created_at, f.id
+    from good_ids g
+    join public.lh_feedback_log f on f.lead_id = g.id
+    join public.lh_validation_history v on v.lead_id = f.lead_id and v.pattern_name = f.pattern_name and v.validated_at <= $2
+    where f.validation_id is null and f.actual is not null and f.created_at <= $2
+  ),
+  scored as (
+    select distinct on (vid) grp, source, predicted, actual
+    from truths
+    order by vid, created_at desc, fid desc
   )`;
 
 /** The unit rows (grp, source, y) of each metric; y is 0/1 for rates, the duration for durations. */
@@ -61,28 +105,13 @@ const UNITS: Record<TrackedMetric, string> = {
     from good where c_at is not null`,
   avg_days_to_qualify: `select grp, source, (extract(epoch from q_at - c_at) / 86400.0)::float8 as y
     from good where q_at is not null and c_at is not null`,
-  f1_score: `select g.grp, g.source, (case when s.predicted = s.actual then 1 else 0 end)::float8 as y
-    from good g
-    join lateral (
-      select distinct on (v.id) v.id, v.predicted, f.actual
-      from public.lh_validation_history v
-      join public.lh_feedback_log f
-        on f.actual is not null and f.created_at <= $2
-       and (f.validation_id = v.id
-            or (f.validation_id is null and f.lead_id = v.lead_id and f.pattern_name = v.pattern_name))
-      where v.lead_id = g.id and v.validated_at <= $2
-      order by v.id, f.created_at desc, f.id desc
-    ) s on s.predicted is not null`,
+  f1_score: `select grp, source, (case when predicted = actual then 1 else 0 end)::float8 as y
+    from scored where predicted is not null`,
 };
 
-/** Validations of good leads that got a truth but carry no prediction (f1_score only). */
-const UNSCORABLE_F1 = `
-  select g.grp, count(distinct v.id)::int as n
-  from good g
-  join public.lh_validation_history v on v.lead_id = g.id and v.validated_at <= $2 and v.predicted is null
-  where exists (select 1 from public.lh_feedback_log f where f.actual is not null and f.created_at <= $2
-    and (f.validation_id = v.id or (f.validation_id is null and f.lead_id = v.lead_id and f.pattern_name = v.pattern_name)))
-  group by g.grp`;
+/** Validations of good leads that got a truth but carry no prediction, per group (f1_score only). */
+const UNSCORABLE_F1 = `select grp, count(*)::int as n from scored where predicted is null group by grp`;
+const UNSCORABLE_NONE = `select null::text as grp, 0 as n where false`;
 
 /** One aggregated row: a group's total (source null) or a group × source cell. */
 export interface OutcomeRow extends Record<string, unknown> {
@@ -103,39 +132,6 @@ export interface OutcomeRow extends Record<string, unknown> {
   tie_term: number | null;
 }
 
-/** The outcome statistics of one test: totals per group, and per group × source. */
-export async function queryOutcomeStats(
-  db: Queryable, testId: number, metric: TrackedMetric, asOf: Date, segment: string | null,
-): Promise<OutcomeRow[]> {
-  // ranks only matter for durations (Mann–Whitney); rates skip the sort
-  const ranked = METRIC_KIND[metric] !== 'duration'
-    ? 'ranked as (select u.*, null::float8 as r_all, null::float8 as t_all, null::float8 as r_src, null::float8 as t_src from units u)'
-    : `ranked as (
-    select u.*,
-      rank() over (order by y) + (count(*) over (partition by y) - 1) / 2.0 as r_all,
-      count(*) over (partition by y) as t_all,
-      rank() over (partition by source order by y) + (count(*) over (partition by source, y) - 1) / 2.0 as r_src,
-      count(*) over (partition by source, y) as t_src
-    from units u)`;
-  return db.query<OutcomeRow>(
-    `with ${LEADS_CTE}, units as (${UNITS[metric]}), ${ranked}
-     select grp, case when grouping(source) = 1 then null else source end as source,
-       count(*)::int as n,
-       coalesce(sum(y), 0)::float8 as sum_y,
-       avg(y)::float8 as mean,
-       var_samp(y)::float8 as variance,
-       count(*) filter (where y > 0)::int as n_pos,
-       avg(ln(y)) filter (where y > 0)::float8 as log_mean,
-       var_samp(ln(y)) filter (where y > 0)::float8 as log_variance,
-       (case when grouping(source) = 1 then sum(r_all) else sum(r_src) end)::float8 as rank_sum,
-       (case when grouping(source) = 1 then sum(t_all * t_all - 1) else sum(t_src * t_src - 1) end)::float8 as tie_term
-     from ranked
-     group by grouping sets ((grp), (grp, source))
-     order by grp, source nulls first`,
-    [testId, asOf, segment],
-  );
-}
-
 /** Assigned leads per group (for SRM) and the nonsense exclusions by reason. */
 export interface AssignmentRow extends Record<string, unknown> {
   grp: 'control' | 'treatment';
@@ -148,26 +144,94 @@ export interface AssignmentRow extends Record<string, unknown> {
   unscorable_validations: number;
 }
 
-/** Per group: every assigned lead as of `asOf`, and how many were excluded and why. */
-export async function queryAssignmentCounts(
+/** What the analysis reads for one test: the outcome statistics and the group sizes with exclusions. */
+export interface TestStats {
+  /** Totals per group (source null), and per group × source. */
+  readonly outcomes: OutcomeRow[];
+  /** Always two rows, control then treatment. */
+  readonly assignment: AssignmentRow[];
+}
+
+const OUTCOME_COLUMNS = ['n', 'sum_y', 'mean', 'variance', 'n_pos', 'log_mean', 'log_variance', 'rank_sum', 'tie_term'] as const;
+const ASSIGNMENT_COLUMNS = ['assigned', 'contacted_before_created', 'qualified_before_contacted', 'closed_before_created',
+  'outside_segment', 'status_without_timestamp', 'unscorable_validations'] as const;
+
+/** The two parts of the single statement, one row shape (the other part's columns are null). */
+type StatsRow = { part: 'outcome' | 'assignment'; grp: 'control' | 'treatment'; source: string | null } & Record<string, unknown>;
+
+// ranks only matter for durations (Mann–Whitney); rates skip the sort
+const NO_RANKS = 'ranked as (select u.*, null::float8 as r_all, null::float8 as t_all, null::float8 as r_src, null::float8 as t_src from units u)';
+const RANKS = `ranked as (
+    select u.*,
+      rank() over (order by y) + (count(*) over (partition by y) - 1) / 2.0 as r_all,
+      count(*) over (partition by y) as t_all,
+      rank() over (partition by source order by y) + (count(*) over (partition by source, y) - 1) / 2.0 as r_src,
+      count(*) over (partition by source, y) as t_src
+    from units u)`;
+
+/** The one statement: the test's leads are read once (and, for f1_score, its validations and truths once). */
+function statsSql(metric: TrackedMetric): string {
+  const f1 = metric === 'f1_score';
+  return `with ${LEADS_CTE}${f1 ? F1_CTES : ''}, units as (${UNITS[metric]}),
+    ${METRIC_KIND[metric] === 'duration' ? RANKS : NO_RANKS},
+    unscorable as (${f1 ? UNSCORABLE_F1 : UNSCORABLE_NONE}),
+    outcomes as (
+      select grp, case when grouping(source) = 1 then null else source end as source,
+        count(*)::int as n,
+        coalesce(sum(y), 0)::float8 as sum_y,
+        avg(y)::float8 as mean,
+        var_samp(y)::float8 as variance,
+        count(*) filter (where y > 0)::int as n_pos,
+        avg(ln(y)) filter (where y > 0)::float8 as log_mean,
+        var_samp(ln(y)) filter (where y > 0)::float8 as log_variance,
+        (case when grouping(source) = 1 then sum(r_all) else sum(r_src) end)::float8 as rank_sum,
+        (case when grouping(source) = 1 then sum(t_all * t_all - 1) else sum(t_src * t_src - 1) end)::float8 as tie_term
+      from ranked
+      group by grouping sets ((grp), (grp, source))
+    ),
+    assignment as (
+      select g.grp,
+        count(l.id)::int as assigned,
+        count(l.id) filter (where l.bad_contact)::int as contacted_before_created,
+        count(l.id) filter (where l.bad_qualify)::int as qualified_before_contacted,
+        count(l.id) filter (where l.bad_close)::int as closed_before_created,
+        count(l.id) filter (where l.off_segment)::int as outside_segment,
+        count(l.id) filter (where l.contact_by_status or l.convert_by_status)::int as status_without_timestamp,
+        coalesce(max(u.n), 0)::int as unscorable_validations
+      from (values ('control'), ('treatment')) g(grp)
+      left join leads l on l.grp = g.grp
+      left join unscorable u on u.grp = g.grp
+      group by g.grp
+    )
+    select 'outcome' as part, grp, source, ${OUTCOME_COLUMNS.join(', ')},
+      ${ASSIGNMENT_COLUMNS.map((c) => `null::int as ${c}`).join(', ')}
+    from outcomes
+    union all
+    select 'assignment', grp, null, null::int, null::float8, null::float8, null::float8, null::int, null::float8,
+      null::float8, null::float8, null::float8, ${ASSIGNMENT_COLUMNS.join(', ')}
+    from assignment
+    order by 1 desc, 2, 3 nulls first`;
+}
+
+function pick<T>(row: StatsRow, head: Record<string, unknown>, columns: readonly string[]): T {
+  const out: Record<string, unknown> = { ...head };
+  for (const c of columns) out[c] = row[c];
+  return out as T;
+}
+
+/**
+ * The outcome statistics and the group sizes of one test, from ONE statement (the leads, and for
+ * f1_score the validations and their truths, are read once for both).
+ */
+export async function queryTestStats(
   db: Queryable, testId: number, metric: TrackedMetric, asOf: Date, segment: string | null,
-): Promise<AssignmentRow[]> {
-  const unscorable = metric === 'f1_score' ? UNSCORABLE_F1 : `select null::text as grp, 0 as n where false`;
-  return db.query<AssignmentRow>(
-    `with ${LEADS_CTE}, unscorable as (${unscorable})
-     select g.grp,
-       count(l.id)::int as assigned,
-       count(l.id) filter (where l.bad_contact)::int as contacted_before_created,
-       count(l.id) filter (where l.bad_qualify)::int as qualified_before_contacted,
-       count(l.id) filter (where l.bad_close)::int as closed_before_created,
-       count(l.id) filter (where l.off_segment)::int as outside_segment,
-       count(l.id) filter (where l.contact_by_status or l.convert_by_status)::int as status_without_timestamp,
-       coalesce(max(u.n), 0)::int as unscorable_validations
-     from (values ('control'), ('treatment')) g(grp)
-     left join leads l on l.grp = g.grp
-     left join unscorable u on u.grp = g.grp
-     group by g.grp
-     order by g.grp`,
-    [testId, asOf, segment],
-  );
+): Promise<TestStats> {
+  const rows = await db.query<StatsRow>(statsSql(metric), [testId, asOf, segment]);
+  const outcomes: OutcomeRow[] = [];
+  const assignment: AssignmentRow[] = [];
+  for (const r of rows) {
+    if (r.part === 'outcome') outcomes.push(pick<OutcomeRow>(r, { grp: r.grp, source: r.source }, OUTCOME_COLUMNS));
+    else assignment.push(pick<AssignmentRow>(r, { grp: r.grp }, ASSIGNMENT_COLUMNS));
+  }
+  return { outcomes, assignment };
 }

@@ -18,17 +18,7 @@ export function expectOk<T extends { kind: string }>(r: T | { kind: string; reas
   return r as Extract<T, { kind: 'ok' }>;
 }
 
-/** Mulberry32: tiny deterministic 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../support/rng.ts';
 
 /** Binomial(n, p) draw as a sum of Bernoulli trials (exact, fine for n ≤ ~10⁴). */
 export function binomial(rand: () => number, n: number, p: number): number {

@@ -27,9 +27,16 @@ describe('sampleRatioMismatch', () => {
     assert.equal(expectOk(sampleRatioMismatch([5000, 5200], [1, 1], { threshold: 0.05 })).mismatch, true);
   });
 
-  it('no verdict with < 8 units in any group (GrowthBook practice); invalid weights are values', () => {
-    assert.equal(sampleRatioMismatch([7, 100], [1, 1]).kind, 'insufficient-data');
-    assert.equal(sampleRatioMismatch([8, 100], [1, 1]).kind, 'ok');
+  it('no verdict while a group expects < 8 units (GrowthBook minimum on expected counts); invalid weights are values', () => {
+    assert.equal(sampleRatioMismatch([3, 4], [1, 1]).kind, 'insufficient-data'); // expects 3.5 each
+    assert.equal(sampleRatioMismatch([60, 40], [95, 5]).kind, 'insufficient-data'); // treatment expects 5
+    assert.equal(sampleRatioMismatch([8, 8], [1, 1]).kind, 'ok');
+    // a group with (almost) nobody in it is the plainest mismatch, not "too little data":
+    // scipy.stats.chisquare([150, 0], [75, 75]) -> statistic 150, p = 1.7e-34
+    const empty = expectOk(sampleRatioMismatch([150, 0], [1, 1]));
+    assert.equal(empty.chiSquare, 150);
+    assert.equal(empty.mismatch, true);
+    assert.equal(expectOk(sampleRatioMismatch([7, 100], [1, 1])).mismatch, true);
     assert.equal(sampleRatioMismatch([10, 10], [1, 0]).kind, 'invalid-input');
     assert.equal(sampleRatioMismatch([10, 10], [1]).kind, 'invalid-input');
     assert.equal(sampleRatioMismatch([10, -10], [1, 1]).kind, 'invalid-input');
@@ -39,8 +46,12 @@ describe('sampleRatioMismatch', () => {
     const counts = fc.array(fc.integer({ min: 8, max: 100_000 }), { minLength: 2, maxLength: 5 });
     fc.assert(fc.property(counts, fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 5, maxLength: 5 }), (obs, w) => {
       const weights = w.slice(0, obs.length);
-      const r = expectOk(sampleRatioMismatch(obs, weights));
-      const s = expectOk(sampleRatioMismatch([...obs].reverse(), [...weights].reverse()));
+      const a = sampleRatioMismatch(obs, weights);
+      const b = sampleRatioMismatch([...obs].reverse(), [...weights].reverse());
+      assert.equal(a.kind, b.kind);
+      if (a.kind !== 'ok') return;
+      const r = expectOk(a);
+      const s = expectOk(b);
       assert.ok(r.pValue >= 0 && r.pValue <= 1);
       assertClose(s.pValue, r.pValue, 1e-9, 'p', 1e-300);
     }));

@@ -93,6 +93,12 @@ export interface DetectionInput {
   readonly accuracy: { readonly recent: ConfusionTotals; readonly baseline: ConfusionTotals };
   /** Sorted by source name. Leads without a source are grouped as 'unknown'. */
   readonly sources: readonly SourceFigures[];
+  /**
+   * The first day of data: the local date (business time zone) of the earliest lead's created_at; null
+   * when there are no leads. A check whose windows reach back before it stays quiet (src/detect/coverage.ts):
+   * on a young pipeline the windows are only partly filled, and partly filled windows are biased.
+   */
+  readonly historyStart: string | null;
 }
 
 /** Offsets (days before D) of a recent/baseline pair of windows, both ends inclusive. */

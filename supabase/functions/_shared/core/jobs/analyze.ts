@@ -8,10 +8,10 @@
  * A missing skill is reported, not fatal; a failure in one test is reported and the others still run.
  */
 import {
-  decideSkill, lockTestForAnalysis, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
+  decideSkill, lockTestForAnalysis, missingAnalysisSchema, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
   writeTestResult, type AbTestRow,
 } from '../db/queries/analysis-tests.ts';
-import { queryAssignmentCounts, queryOutcomeStats } from '../db/queries/test-outcomes.ts';
+import { queryTestStats } from '../db/queries/test-outcomes.ts';
 import type { Queryable } from '../db/port.ts';
 import type { SourceResult } from '../experiments/by-source.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
@@ -86,10 +86,7 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
   const metric = row.metric_tracked;
   if (!isTrackedMetric(metric)) return { kind: 'failed', testId, error: `unknown metric_tracked "${metric}"` };
   const policy = policyOf(row, options.policy);
-  const [outcomes, assignment] = [
-    await queryOutcomeStats(tx, testId, metric, asOf, row.segment),
-    await queryAssignmentCounts(tx, testId, metric, asOf, row.segment),
-  ];
+  const { outcomes, assignment } = await queryTestStats(tx, testId, metric, asOf, row.segment);
   const ev = evaluateTest({
     id: row.id, metric, segment: row.segment, allocationPct: row.traffic_allocation_pct,
     minSampleSize: row.min_sample_size, plannedSampleSize: row.planned_sample_size,
@@ -135,10 +132,19 @@ function countReports(tests: readonly TestReport[]): AnalysisResult['counts'] {
   };
 }
 
+/** The database lacks the tables the analysis needs: run the migrations first. */
+export class AnalysisSchemaError extends Error {
+  override readonly name = 'AnalysisSchemaError';
+}
+
 /** Analyses the running tests (or `options.testIds`) as of the clock's now; see the module comment. */
 export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {}): Promise<AnalysisResult> {
   const config = resolveDecisionConfig(options.config);
   const asOf = deps.clock.now();
+  const missing = await missingAnalysisSchema(deps.db);
+  if (missing.length > 0) {
+    throw new AnalysisSchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
+  }
   const listed = await queryTestsToAnalyse(deps.db, options.testIds);
   const found = new Set(listed.map((t) => t.id));
   const tests: TestReport[] = (options.testIds ?? [])

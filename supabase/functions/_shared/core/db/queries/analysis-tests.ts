@@ -27,6 +27,15 @@ const TEST_COLUMNS = `id, test_name, skill_id, metric_tracked, segment, traffic_
   min_sample_size, planned_sample_size, confidence_level::float8 as confidence_level, status, policy, started_at,
   max_duration_days`;
 
+/** Tables the analysis reads or writes that the database lacks (empty when migrated). */
+export async function missingAnalysisSchema(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ name: string; present: boolean }>(
+    `select n.name, to_regclass(n.name) is not null as present
+     from (values ('public.lh_ab_tests'), ('public.lh_spawned_skills'), ('public.lh_lead_status'),
+                  ('public.lh_validation_history'), ('public.lh_feedback_log')) as n(name)`);
+  return rows.filter((r) => !r.present).map((r) => r.name);
+}
+
 /** Ids (and status) of the tests to analyse: every running test, or exactly the listed ids. */
 export async function queryTestsToAnalyse(db: Queryable, testIds: readonly number[] | undefined): Promise<Array<{ id: number; status: string }>> {
   if (testIds === undefined) {

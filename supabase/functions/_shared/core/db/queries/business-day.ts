@@ -12,9 +12,7 @@ export async function resolveBusinessTimeZone(db: Queryable, requested: string |
     `with z as (
        select coalesce($1::text, (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC') as tz
      )
-     select z.tz,
-       (exists (select 1 from pg_catalog.pg_timezone_names n where n.name = z.tz)
-        or exists (select 1 from pg_catalog.pg_timezone_abbrevs a where a.abbrev = z.tz)) as known
+     select z.tz, public.lh_is_time_zone(z.tz) as known
      from z`,
     [requested ?? null],
   );
@@ -43,4 +41,21 @@ export async function missingDailySchema(db: Queryable): Promise<string[]> {
                   ('public.lh_update_daily_metrics(date,text,integer)', 'f'),
                   ('public.lh_update_pattern_performance(date,text)', 'f')) as n(name, kind)`);
   return rows.filter((r) => !r.present).map((r) => r.name);
+}
+
+/**
+ * lh_settings.source_window_days as stored (null when the row is absent), so the job can reject a value
+ * that lh_update_daily_metrics would cast to integer with a bare "invalid input syntax" error.
+ */
+export async function sourceWindowSetting(db: Queryable): Promise<string | null> {
+  const rows = await db.query<{ value: string }>(
+    `select s.value from public.lh_settings s where s.key = 'source_window_days'`);
+  return rows[0]?.value ?? null;
+}
+
+/** A source window the SQL accepts: a whole number of days from 1 to 36500 (surrounding spaces allowed). */
+export function isValidSourceWindow(value: string): boolean {
+  if (!/^\s*\d{1,5}\s*$/.test(value)) return false;
+  const n = Number(value.trim());
+  return n >= 1 && n <= 36500;
 }

@@ -164,6 +164,10 @@ left join public.lh_pattern_performance p
   on p.performance_date between $1::date - w.f and $1::date - w.t
 group by w.w`;
 
+/** The first day of data: the local date of the earliest lead (min() over the created_at index). */
+const HISTORY_SQL = `select to_char((min(l.created_at) at time zone $1::text)::date, 'YYYY-MM-DD') as first_day
+from public.lh_lead_status l`;
+
 type Num = number | null;
 interface FunnelRow { w: Which; new_leads: number; contacted: number; qualified: number; closed: number;
   resp_n: number; resp_mean: Num; resp_var: Num; resp_log_mean: Num; resp_log_var: Num;
@@ -233,6 +237,12 @@ async function loadSources(db: Queryable, base: unknown[], date: string, c: Dete
   }));
 }
 
+async function loadHistoryStart(db: Queryable, timeZone: string): Promise<string | null> {
+  const [r] = await db.query<{ first_day: string | null }>(HISTORY_SQL, [timeZone]);
+  if (!r) throw new DetectionInputError('detection input: the history query returned no row (query bug)');
+  return r.first_day;
+}
+
 async function loadAccuracy(db: Queryable, date: string, o: WindowOffsets) {
   const rows = await db.query<{ w: Which; days: number; tp: number; fp: number; fn: number; tn: number }>(
     ACCURACY_SQL, [date, ...offsetParams(o)]);
@@ -247,7 +257,8 @@ async function loadAccuracy(db: Queryable, date: string, o: WindowOffsets) {
  * Computes in SQL everything the detection rules need for metric day `date` (YYYY-MM-DD) in `timeZone`
  * (an IANA name): event-dated funnel windows (recent D−6..D, baseline D−34..D−7 by default), Mann–Whitney
  * rank sums of response times, matured contact/qualify cohorts, per-source cohorts and pooled confusion
- * counts from lh_pattern_performance. Throws DetectionInputError (with the driver error as cause).
+ * counts from lh_pattern_performance, and the first day of data (historyStart: the rules stay quiet on
+ * windows the history does not cover). Throws DetectionInputError (with the driver error as cause).
  */
 export async function loadDetectionInput(
   db: Queryable, date: string, timeZone: string, config: DetectionConfig,
@@ -268,7 +279,8 @@ export async function loadDetectionInput(
     const qualifyCohorts = { recent: withoutFast(q.recent), baseline: withoutFast(q.baseline) };
     const sources = await loadSources(db, base, date, config);
     const accuracy = await loadAccuracy(db, date, funnelOffsets);
-    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, accuracy, sources };
+    const historyStart = await loadHistoryStart(db, timeZone);
+    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, accuracy, sources, historyStart };
   } catch (err) {
     if (err instanceof DetectionInputError) throw err;
     const detail = err instanceof Error ? err.message : String(err);

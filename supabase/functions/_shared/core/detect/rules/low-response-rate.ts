@@ -8,6 +8,7 @@
  */
 import { fig, meanAboveLine, rateBelowLine, rateDropCheck, rateDropStats, durationRise } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
+import { whenCovered, type WindowNeed } from '../coverage.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type MetricChecks, type RuleOutcome } from '../rule.ts';
 
@@ -15,32 +16,43 @@ import { globalOutcome, type MetricChecks, type RuleOutcome } from '../rule.ts';
 export function lowResponseRate(input: DetectionInput, c: DetectionConfig): RuleOutcome {
   const cfg = c.lowResponseRate;
   const { recent, baseline } = input.funnel;
+  const h = input.historyStart;
+  // contacts (and their response times) are dated by the contact: they need the contact maturity behind them
+  const recentContacts: WindowNeed = { what: 'the recent window of contacts', range: recent.range, dating: 'contacted' };
+  const baselineContacts: WindowNeed = { what: 'the baseline window of contacts', range: baseline.range, dating: 'contacted' };
+  const lineRule = 'average response time above maxAvgResponseHours';
+  const riseTest = 'response-time rise';
   const response: MetricChecks = {
     metric: 'avg_response_time_hours',
     target: cfg.targetResponseHours,
     checks: [
-      meanAboveLine({ rule: 'average response time above maxAvgResponseHours', label: 'average response time', unit: 'h',
+      whenCovered(lineRule, h, [recentContacts], c, () => meanAboveLine({ rule: lineRule, label: 'average response time', unit: 'h',
         summary: recent.responseHours, line: cfg.maxAvgResponseHours, target: cfg.targetResponseHours,
-        range: showRange(recent.range) }, c),
-      durationRise({ test: 'response-time rise', label: 'response time', unit: 'h', recent: recent.responseHours,
-        baseline: baseline.responseHours, ranks: input.responseRanks, minRatio: cfg.minResponseRatio,
-        ranges: showRanges(recent.range, baseline.range) }, c),
+        range: showRange(recent.range) }, c)),
+      whenCovered(riseTest, h, [recentContacts, baselineContacts], c, () => durationRise({ test: riseTest, label: 'response time',
+        unit: 'h', recent: recent.responseHours, baseline: baseline.responseHours, ranks: input.responseRanks,
+        minRatio: cfg.minResponseRatio, ranges: showRanges(recent.range, baseline.range) }, c)),
     ],
   };
   const cc = input.contactCohorts;
   const share = (x: number, n: number) => (n > 0 ? fig(x / n) : null);
+  const rateRule = 'contacted / new leads below minContactRate';
+  const dropTest = 'contact-rate drop';
   const contact: MetricChecks = {
     metric: 'contact_rate',
     target: cfg.targetContactRate,
     checks: [
-      rateBelowLine({ rule: 'contacted / new leads below minContactRate', label: 'contact rate (contacted / new leads)',
-        successes: recent.contacted, n: recent.newLeads, line: cfg.minContactRate, target: cfg.targetContactRate,
-        windowDays: c.recentDays, range: showRange(recent.range) }, c),
-      rateDropCheck({ test: 'contact-rate drop', label: `share of leads contacted within ${c.maturity.contactDays} days`,
+      whenCovered(rateRule, h, [recentContacts], c, () => rateBelowLine({ rule: rateRule,
+        label: 'contact rate (contacted / new leads)', successes: recent.contacted, n: recent.newLeads, line: cfg.minContactRate,
+        target: cfg.targetContactRate, windowDays: c.recentDays, range: showRange(recent.range) }, c)),
+      whenCovered(dropTest, h, [
+        { what: 'the contact cohort', range: cc.recent.range, dating: 'created' },
+        { what: "the contact cohort's baseline", range: cc.baseline.range, dating: 'created' },
+      ], c, () => rateDropCheck({ test: dropTest, label: `share of leads contacted within ${c.maturity.contactDays} days`,
         minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(cc.recent.range, cc.baseline.range),
         extra: { fastResponseHours: cfg.fastResponseHours, recentFastShare: share(cc.recent.fast, cc.recent.n),
           baselineFastShare: share(cc.baseline.fast, cc.baseline.n) } },
-      rateDropStats('contact-rate drop', cc.recent, cc.baseline, c), c),
+      rateDropStats(dropTest, cc.recent, cc.baseline, c), c)),
     ],
   };
   return globalOutcome('low_response_rate', [response, contact]);

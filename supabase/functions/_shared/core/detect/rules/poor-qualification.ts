@@ -6,6 +6,7 @@
  */
 import { rateBelowLine, rateDropCheck, rateDropStats } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
+import { whenCovered } from '../coverage.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
 
@@ -14,16 +15,24 @@ export function poorQualification(input: DetectionInput, c: DetectionConfig): Ru
   const cfg = c.poorQualification;
   const { recent } = input.funnel;
   const qc = input.qualifyCohorts;
+  const h = input.historyStart;
+  const rule = 'qualified / contacted below minQualificationRate';
+  const test = 'qualification-rate drop';
   return globalOutcome('poor_qualification', [{
     metric: 'qualification_rate',
     target: cfg.targetQualificationRate,
     checks: [
-      rateBelowLine({ rule: 'qualified / contacted below minQualificationRate', label: 'qualification rate (qualified / contacted)',
-        successes: recent.qualified, n: recent.contacted, line: cfg.minQualificationRate,
-        target: cfg.targetQualificationRate, windowDays: c.recentDays, range: showRange(recent.range) }, c),
-      rateDropCheck({ test: 'qualification-rate drop', label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
+      // event-dated qualifications: the qualifications of leads contacted (and created) before the window must exist
+      whenCovered(rule, h, [{ what: 'the recent window of qualifications', range: recent.range, dating: 'qualified' }], c,
+        () => rateBelowLine({ rule, label: 'qualification rate (qualified / contacted)',
+          successes: recent.qualified, n: recent.contacted, line: cfg.minQualificationRate,
+          target: cfg.targetQualificationRate, windowDays: c.recentDays, range: showRange(recent.range) }, c)),
+      whenCovered(test, h, [
+        { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted' },
+        { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted' },
+      ], c, () => rateDropCheck({ test, label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
         minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(qc.recent.range, qc.baseline.range) },
-      rateDropStats('qualification-rate drop', qc.recent, qc.baseline, c), c),
+      rateDropStats(test, qc.recent, qc.baseline, c), c)),
     ],
   }]);
 }

@@ -7,6 +7,7 @@
  */
 import { durationRise, meanAboveLine } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
+import { whenCovered, type WindowNeed } from '../coverage.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
 
@@ -14,16 +15,22 @@ import { globalOutcome, type RuleOutcome } from '../rule.ts';
 export function slowFollowUp(input: DetectionInput, c: DetectionConfig): RuleOutcome {
   const cfg = c.slowFollowUp;
   const { recent, baseline } = input.funnel;
+  const h = input.historyStart;
+  // delays of leads qualified in a window: without the history before it only the short delays are seen
+  const recentNeed: WindowNeed = { what: 'the recent window of qualifications', range: recent.range, dating: 'qualified' };
+  const baselineNeed: WindowNeed = { what: 'the baseline window of qualifications', range: baseline.range, dating: 'qualified' };
+  const rule = 'average days to qualify above maxAvgDaysToQualify';
+  const test = 'days-to-qualify rise';
   return globalOutcome('slow_follow_up', [{
     metric: 'avg_days_to_qualify',
     target: cfg.targetDaysToQualify,
     checks: [
-      meanAboveLine({ rule: 'average days to qualify above maxAvgDaysToQualify', label: 'average time from contact to qualified',
+      whenCovered(rule, h, [recentNeed], c, () => meanAboveLine({ rule, label: 'average time from contact to qualified',
         unit: 'days', summary: recent.daysToQualify, line: cfg.maxAvgDaysToQualify, target: cfg.targetDaysToQualify,
-        range: showRange(recent.range) }, c),
-      durationRise({ test: 'days-to-qualify rise', label: 'time from contact to qualified', unit: 'days',
-        recent: recent.daysToQualify, baseline: baseline.daysToQualify, ranks: null, minRatio: cfg.minDelayRatio,
-        ranges: showRanges(recent.range, baseline.range) }, c),
+        range: showRange(recent.range) }, c)),
+      whenCovered(test, h, [recentNeed, baselineNeed], c, () => durationRise({ test, label: 'time from contact to qualified',
+        unit: 'days', recent: recent.daysToQualify, baseline: baseline.daysToQualify, ranks: null, minRatio: cfg.minDelayRatio,
+        ranges: showRanges(recent.range, baseline.range) }, c)),
     ],
   }]);
 }

@@ -9,6 +9,7 @@
  */
 import { fig, fmt, pBelowLine, quiet, rateDropStats, type Check } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
+import { whenCovered } from '../coverage.ts';
 import { showRange, showRanges, type ConfusionTotals, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
 import { f1Severity } from '../severity.ts';
@@ -73,9 +74,14 @@ function dropped(r: ConfusionTotals, b: ConfusionTotals, c: DetectionConfig): Ch
 /** Validation-accuracy checks of one day's input. */
 export function validationAccuracyDrop(input: DetectionInput, c: DetectionConfig): RuleOutcome {
   const { recent, baseline } = input.accuracy;
+  const recentNeed = { what: 'the recent window of labels', range: recent.range, dating: 'labels' } as const;
+  const baselineNeed = { what: 'the baseline window of labels', range: baseline.range, dating: 'labels' } as const;
   return globalOutcome('validation_accuracy_drop', [{
     metric: 'f1_score',
     target: c.validationAccuracy.targetF1,
-    checks: [belowLine(recent, c), dropped(recent, baseline, c)],
+    checks: [
+      whenCovered(RULE, input.historyStart, [recentNeed], c, () => belowLine(recent, c)),
+      whenCovered(TEST, input.historyStart, [recentNeed, baselineNeed], c, () => dropped(recent, baseline, c)),
+    ],
   }]);
 }

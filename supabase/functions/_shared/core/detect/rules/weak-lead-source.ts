@@ -12,6 +12,7 @@
 import { benjaminiHochbergAdjust, normalCdf, twoProportionTest } from '../../stats/index.ts';
 import { fig, fmt, pct, quiet, rateDropCheck, rateDropStats, type Check } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
+import { coverageGap } from '../coverage.ts';
 import { showRange, showRanges, type DetectionInput, type SourceFigures } from '../input.ts';
 import { buildBottleneck, type RuleOutcome } from '../rule.ts';
 import { rateSeverity } from '../severity.ts';
@@ -91,9 +92,18 @@ function dropChecks(sources: readonly SourceFigures[], c: DetectionConfig): Map<
 
 /** Per-source conversion checks of one day's input. */
 export function weakLeadSource(input: DetectionInput, c: DetectionConfig): RuleOutcome {
-  if (input.sources.length === 0) return { type: 'weak_lead_source', bottlenecks: [], quiet: [`${RULE}: no matured leads in any source`] };
-  const thresholds = thresholdChecks(input.sources, c);
-  const drops = dropChecks(input.sources, c);
+  const first = input.sources[0];
+  if (!first) return { type: 'weak_lead_source', bottlenecks: [], quiet: [`${RULE}: no matured leads in any source`] };
+  // every source shares the same (creation-dated) windows: one coverage verdict per trigger
+  const h = input.historyStart;
+  const thresholdGap = coverageGap(RULE, h, [{ what: 'the source window', range: first.window.range, dating: 'created' }], c);
+  const dropGap = coverageGap('conversion drop by source', h, [
+    { what: 'the source cohorts', range: first.recent.range, dating: 'created' },
+    { what: "the source cohorts' baseline", range: first.baseline.range, dating: 'created' },
+  ], c);
+  const all = (q: Check) => new Map(input.sources.map((s) => [s.source, q]));
+  const thresholds = thresholdGap ? all(thresholdGap) : thresholdChecks(input.sources, c);
+  const drops = dropGap ? all(dropGap) : dropChecks(input.sources, c);
   const bottlenecks = [];
   const quietReasons: string[] = [];
   for (const s of input.sources) {
@@ -102,5 +112,5 @@ export function weakLeadSource(input: DetectionInput, c: DetectionConfig): RuleO
     if (b) bottlenecks.push(b);
     else for (const ch of checks) if (ch.kind === 'quiet') quietReasons.push(ch.reason);
   }
-  return { type: 'weak_lead_source', bottlenecks, quiet: quietReasons };
+  return { type: 'weak_lead_source', bottlenecks, quiet: [...new Set(quietReasons)] };
 }

@@ -1,0 +1,112 @@
+/**
+ * Database connections that fail: a server that is not there, and a connection dropped by the server in
+ * the middle of a backfill (pg_terminate_backend from a second session, as an operator or a failover
+ * would). The CLI must answer with one clear line and a non-zero exit, print no password, leave nothing
+ * half-written, and the next run must complete. (The edge-function side, a 500 with a clear message and
+ * no password, is test/deno/edge-functions.test.ts "500 with a clear message, and no password, when the
+ * database cannot be reached".)
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { dbTargets, postgresTarget, postgresUrlOf } from '../support/databases.ts';
+import {
+  assertMetricRowsComplete, assertPatternRowsComplete, assertSkillsAndTestsPaired, cli, dbNameOf, errorLines,
+  generatePipeline, sideConnection, waitForNoJobSessions,
+} from './support.ts';
+
+/** A local TCP port on which nothing listens (bound once, then released). */
+async function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const hasPostgres = (await dbTargets()).some((t) => t.name === 'postgres');
+
+describe('a database that cannot be reached', () => {
+  for (const command of [['daily'], ['analyze'], ['report'], ['migrate']]) {
+    it(`${command[0]}: exit 1 with one line naming the host, without the password`, async () => {
+      const port = await deadPort();
+      const url = `postgres://lhb_user:pa55-w0rd-secret@127.0.0.1:${port}/lhb`;
+      const run = await cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', ...command]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, '');
+      const lines = errorLines(run.stderr);
+      assert.equal(lines.length, 1, run.stderr);
+      assert.match(lines[0]!, new RegExp(`cannot connect to PostgreSQL at postgres://lhb_user:\\*\\*\\*@127\\.0\\.0\\.1:${port}/lhb: .*ECONNREFUSED`));
+      assert.doesNotMatch(run.stderr, /pa55-w0rd-secret/);
+      assert.equal(run.stderr.trim().split('\n').length, 1, `only the error line on stderr:\n${run.stderr}`);
+    });
+  }
+
+  it('a database that does not exist: exit 1, its name in the line, no password', { skip: hasPostgres ? false : 'needs a PostgreSQL server that answers' }, async () => {
+    const url = `postgres://postgres:another-secret@127.0.0.1:5432/lhb_no_such_db_${process.pid}`;
+    const run = await cli(['--database-url', url, 'daily']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(errorLines(run.stderr)[0] ?? '', /cannot connect to PostgreSQL at .*:\*\*\*@.*lhb_no_such_db_\d+.*does not exist/);
+    assert.doesNotMatch(run.stderr, /another-secret/);
+  });
+});
+
+const FROM = '2026-01-01';
+const TO = '2026-01-20';
+const BLOCKED_DAY = '2026-01-04'; // the 4th day of the range
+describe('a connection dropped in the middle of a backfill', { skip: hasPostgres ? false : 'PostgreSQL not available (CI has it)' }, () => {
+  it('pg_terminate_backend on the job: one clear line, exit 1, complete days only; the next run completes', async () => {
+    const db = await postgresTarget.fresh();
+    const url = postgresUrlOf(db)!;
+    const side = sideConnection(url);
+    const locker = sideConnection(url);
+    try {
+      await generatePipeline(side, 1000, 20, TO);
+      // Hold the feedback analysis' per-day advisory lock of the 4th day: the job computes days 1–3 and
+      // then waits inside lh_update_pattern_performance(day 4), a statement we can find and terminate.
+      await locker.query(`select pg_advisory_lock(1279609936, ($1::date - date '2000-01-01'))`, [BLOCKED_DAY]);
+      const running = cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', 'daily', '--from', FROM, '--to', TO, '--json']);
+      let pid: number | undefined;
+      for (let i = 0; i < 600 && pid === undefined; i++) {
+        const rows = await side.query<{ pid: number }>(`select pid from pg_stat_activity where datname = $1
+          and application_name = 'lead-hunter-brain' and wait_event_type = 'Lock' and query ilike '%lh_update_pattern_performance%'`,
+        [dbNameOf(url)]);
+        pid = rows[0]?.pid;
+        if (pid === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(pid !== undefined, 'the job never reached the blocked day');
+      const [term] = await side.query<{ ok: boolean }>('select pg_terminate_backend($1) as ok', [pid]);
+      assert.equal(term?.ok, true);
+      const run = await running;
+      await locker.query(`select pg_advisory_unlock(1279609936, ($1::date - date '2000-01-01'))`, [BLOCKED_DAY]);
+      await waitForNoJobSessions(side, dbNameOf(url));
+
+      assert.equal(run.code, 1, `exit code ${run.code}: ${run.stderr}`);
+      assert.equal(run.stdout, '');
+      const lines = errorLines(run.stderr);
+      assert.equal(lines.length, 1, run.stderr);
+      // the driver reports either the server's FATAL 57P01 or the closed socket; both are reworded
+      assert.match(lines[0]!, /^lh-brain: lost the connection to PostgreSQL \((.*CONNECTION_CLOSED.*|terminating connection due to administrator command)\);.* re-run the command$/);
+
+      // nothing half-written: days 1–3 complete, nothing of day 4 on, no skill, no test
+      const days = (await side.query<{ d: string }>('select metric_date::text as d from lh_daily_metrics order by 1')).map((r) => r.d);
+      assert.deepEqual(days, ['2026-01-01', '2026-01-02', '2026-01-03']);
+      assert.equal(await assertMetricRowsComplete(side), 3);
+      const patternDays = await side.query<{ d: string }>('select distinct performance_date::text as d from lh_pattern_performance order by 1');
+      assert.ok(patternDays.every((r) => r.d < BLOCKED_DAY), JSON.stringify(patternDays));
+      await assertPatternRowsComplete(side);
+      await assertSkillsAndTestsPaired(side);
+
+      const again = await cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', 'daily', '--from', FROM, '--to', TO, '--json']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await assertMetricRowsComplete(side), 20);
+      await assertSkillsAndTestsPaired(side);
+    } finally {
+      await locker.end();
+      await side.end();
+      await db.close();
+    }
+  });
+});
