@@ -13,6 +13,7 @@ import {
 import { queryTestStats } from '../db/queries/test-outcomes.ts';
 import type { Queryable } from '../db/port.ts';
 import type { SourceResult } from '../experiments/by-source.ts';
+import { decisionFromSetting, readSettingDocuments } from './settings.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
 import { evaluateTest, type GroupReport } from '../experiments/evaluate.ts';
 import { isFinal, type Decision, type PolicyName, type Recommendation } from '../experiments/types.ts';
@@ -138,12 +139,15 @@ export class AnalysisSchemaError extends Error {
 
 /** Analyses the running tests (or `options.testIds`) as of the clock's now; see the module comment. */
 export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {}): Promise<AnalysisResult> {
-  const config = resolveDecisionConfig(options.config);
   const asOf = deps.clock.now();
   const missing = await missingAnalysisSchema(deps.db);
   if (missing.length > 0) {
     throw new AnalysisSchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
   }
+  // an explicit override (tests, simulator) wins; else the thresholds stored in lh_settings.decision
+  const config = options.config !== undefined
+    ? resolveDecisionConfig(options.config)
+    : decisionFromSetting((await readSettingDocuments(deps.db, ['decision'])).decision);
   const listed = await queryTestsToAnalyse(deps.db, options.testIds);
   const found = new Set(listed.map((t) => t.id));
   const tests: TestReport[] = (options.testIds ?? [])

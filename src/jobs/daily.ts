@@ -19,7 +19,8 @@
  * Every step is idempotent, and spawning is serialised by an advisory lock and guarded by unique indexes,
  * so running the job twice, or three times at once, leaves the database as one run does.
  */
-import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../detect/config.ts';
+import type { DetectionConfig } from '../detect/config.ts';
+import { detectionFromSetting, readSettingDocuments, spawningFromSetting } from './settings.ts';
 import { explainDetection } from '../detect/detect.ts';
 import { loadDetectionInput } from '../db/queries/detection-input.ts';
 import { recordSpawnOutcomes, storeDetectedBottlenecks, type OutcomeRecord } from '../db/queries/detected-bottlenecks.ts';
@@ -87,7 +88,10 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   }
   const [from, to] = await resolveRange(deps, options, now, timeZone);
   const days = daysBetween(from, to);
-  const detection = options.detection ?? DEFAULT_DETECTION_CONFIG;
+  // thresholds: an explicit option wins; else lh_settings (validated before anything is written)
+  const settings = await readSettingDocuments(deps.db, ['detection', 'spawning']);
+  const detection = options.detection ?? detectionFromSetting(settings.detection);
+  const storedSpawning = spawningFromSetting(settings.spawning);
   const progress = options.progress ?? noProgress;
 
   const dayResults: DayResult[] = [];
@@ -97,7 +101,7 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   }
   progress(days.length, days.length, to);
 
-  const spawnConfig: SpawnConfig = { ...DEFAULT_SPAWN_CONFIG, ...options.spawning };
+  const spawnConfig: SpawnConfig = { ...DEFAULT_SPAWN_CONFIG, ...storedSpawning, ...options.spawning };
   const last = dayResults[dayResults.length - 1];
   const decisions = await spawnForBottlenecks(deps.db, last?.bottlenecks ?? [], to, now, spawnConfig, options.afterSkillInsert);
   await recordSpawnOutcomes(deps.db, to, decisions.map(outcomeOf));
