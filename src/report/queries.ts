@@ -16,13 +16,17 @@ export async function queryWindow(db: Queryable, now: Date, days: number): Promi
     `with tz as (
        select coalesce((select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC') as time_zone
      ), today as (
-       select tz.time_zone, ($1::timestamptz at time zone tz.time_zone)::date as d from tz
+       select tz.time_zone, case when public.lh_is_time_zone(tz.time_zone)
+         then ($1::timestamptz at time zone tz.time_zone)::date end as d from tz
      )
      select time_zone, to_char(d - ($2::int - 1), 'YYYY-MM-DD') as from_date, to_char(d, 'YYYY-MM-DD') as to_date from today`,
     [now.toISOString(), days],
   );
   const row = rows[0];
   if (!row) throw new Error('report window query returned no row');
+  if (row.to_date === null) {
+    throw new Error(`lh_settings.business_time_zone holds an unknown time zone "${row.time_zone}": set an IANA name such as Europe/Berlin`);
+  }
   return row;
 }
 

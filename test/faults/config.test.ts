@@ -14,6 +14,7 @@ import { DailySchemaError, runDailyJob } from '../../src/jobs/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 import { cli, errorLines } from './support.ts';
+import { buildReport } from '../../src/report/build.ts';
 
 const deps = (db: Database) => ({ db, clock: fixedClock(new Date('2026-01-21T00:01:00Z')), logger: silentLogger });
 const written = async (db: Queryable): Promise<number[]> => {
@@ -42,6 +43,9 @@ for (const target of targets) {
         e instanceof DailySchemaError && /lh_settings\.business_time_zone holds an unknown time zone "Europe\/Atlantis"/.test(e.message));
       await assert.rejects(db.query(`select lh_update_daily_metrics('2026-01-20')`),
         (e: unknown) => sqlState(e) === '22023' && /unknown time zone "Europe\/Atlantis"/.test((e as Error).message));
+      // the report names the setting too
+      await assert.rejects(buildReport(db, { now: new Date('2026-01-21T00:01:00Z') }),
+        /lh_settings\.business_time_zone holds an unknown time zone "Europe\/Atlantis"/);
       assert.deepEqual(await written(db), [0, 0, 0]);
     }));
 

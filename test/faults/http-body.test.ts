@@ -35,6 +35,7 @@ const DAILY_400: Array<[string, string, RegExp]> = [
   ['a JSON array', '[1, 2]', /invalid request body: body .*object/i],
   ['a JSON string', '"2026-01-20"', /invalid request body: body .*object/i],
   ['a JSON number', '42', /invalid request body: body .*object/i],
+  ['JSON null', 'null', /invalid request body: body must be a JSON object/],
   ['a number for the date', '{"date": 20260120}', /invalid request body: date .*string/i],
   ['an impossible date', '{"date": "2026-02-30"}', /date is not a real calendar date/],
   ['a timestamp for a date', '{"date": "2026-01-20T00:00:00Z"}', /date must be a date YYYY-MM-DD/],

@@ -22,7 +22,10 @@ const analysisBody = z.strictObject({
 });
 
 function parseWith<S extends z.ZodType>(schema: S, body: unknown): { ok: true; options: z.infer<S> } | { ok: false; error: string } {
-  const r = schema.safeParse(body ?? {});
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, error: 'invalid request body: body must be a JSON object such as {} (or empty)' };
+  }
+  const r = schema.safeParse(body);
   if (r.success) return { ok: true, options: r.data };
   return { ok: false, error: `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` };
 }
