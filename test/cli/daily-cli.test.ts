@@ -3,7 +3,6 @@
  * database (by URL) and the embedded PGlite (--memory, --data-dir). Exit codes: 0 success, 2 usage, 1 failure.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,7 +4,6 @@
  * shape, and one-line usage errors with exit code 2.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BacktestResult } from '../../src/sim/backtest.ts';
 import type { SimulationResult } from '../../src/sim/timeline.ts';

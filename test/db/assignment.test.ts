@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Database, Queryable } from '../../src/db/port.ts';
+import type { Queryable } from '../../src/db/port.ts';
 import { fnv1a32, hashV2, hashV2Bucket } from '../../src/experiments/hash.ts';
 import { EXCLUSION_SEED, assignLead, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
-import { dbTargets } from '../support/databases.ts';
+import { dbTargets, withFreshDb } from '../support/databases.ts';
 
 const N = 10_000;
 const T0 = '2026-03-01T00:00:00Z';
@@ -45,14 +45,7 @@ async function snapshot(db: Queryable): Promise<string> {
   return r!.s;
 }
 
-async function withDb(target: { fresh(): Promise<Database> }, fn: (db: Database) => Promise<void>): Promise<void> {
-  const db = await target.fresh();
-  try {
-    await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDb = withFreshDb;
 
 for (const target of await dbTargets()) {
   describe(`assignment hash in SQL on ${target.name}`, () => {

@@ -15,7 +15,6 @@ import type { Database, Queryable } from '../../src/db/port.ts';
 import type { BottleneckType, SkillType } from '../../src/detect/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { DailyJobInputError, runDailyJob, type DailyJobOptions } from '../../src/jobs/daily.ts';
-import type { DailyResult } from '../../src/jobs/daily-result.ts';
 import { sqlState } from '../../src/db/port.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../support/ports.ts';
 import { dbTargets, postgresTarget, postgresUrlOf } from '../support/databases.ts';
 import type { Database } from '../../src/db/port.ts';
 
@@ -14,15 +14,6 @@ const DENO = 'node_modules/.bin/deno';
 const SERVICE_KEY = 'test-service-role-key-0123456789abcdef';
 const CRON_SECRET = 'test-cron-secret-abcdef0123456789';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function startFunction(name: string, dbUrl: string): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
   const port = await freePort();

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixedClock } from '../../src/clock.ts';
-import type { Database, Queryable } from '../../src/db/port.ts';
+import type { Queryable } from '../../src/db/port.ts';
 import { sqlState } from '../../src/db/port.ts';
 import { runDailyJob } from '../../src/jobs/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { dbTargets } from '../support/databases.ts';
+import { dbTargets, withFreshDb } from '../support/databases.ts';
 
 const count = async (db: Queryable, table: string): Promise<number> =>
   (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
@@ -25,14 +25,7 @@ async function rejectsWith(db: Queryable, sql: string, state: string, constraint
   });
 }
 
-async function withDb(target: { fresh(): Promise<Database> }, fn: (db: Database) => Promise<void>): Promise<void> {
-  const db = await target.fresh();
-  try {
-    await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDb = withFreshDb;
 
 for (const target of await dbTargets()) {
   describe(`bad rows from other services on ${target.name}`, () => {

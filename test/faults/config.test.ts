@@ -12,7 +12,7 @@ import { sqlState } from '../../src/db/port.ts';
 import { AnalysisSchemaError, runAnalysisJob } from '../../src/jobs/analyze.ts';
 import { DailySchemaError, runDailyJob } from '../../src/jobs/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { dbTargets, postgresUrlOf } from '../support/databases.ts';
+import { dbTargets, postgresUrlOf, withFreshDb } from '../support/databases.ts';
 import { cli, errorLines } from './support.ts';
 import { buildReport } from '../../src/report/build.ts';
 
@@ -24,14 +24,7 @@ const written = async (db: Queryable): Promise<number[]> => {
 };
 const setting = (db: Queryable, key: string, value: string) => db.query('update lh_settings set value = $2 where key = $1', [key, value]);
 
-async function withDb(target: { fresh(): Promise<Database> }, fn: (db: Database) => Promise<void>): Promise<void> {
-  const db = await target.fresh();
-  try {
-    await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+const withDb = withFreshDb;
 
 const targets = await dbTargets();
 for (const target of targets) {

@@ -7,24 +7,14 @@
  * database cannot be reached".)
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { dbTargets, postgresTarget, postgresUrlOf } from '../support/databases.ts';
 import {
   assertMetricRowsComplete, assertPatternRowsComplete, assertSkillsAndTestsPaired, cli, dbNameOf, errorLines,
   generatePipeline, sideConnection, waitForNoJobSessions,
 } from './support.ts';
+import { freePort as deadPort } from '../support/ports.ts'; // free a moment ago: nothing listens there
 
-/** A local TCP port on which nothing listens (bound once, then released). */
-async function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const hasPostgres = (await dbTargets()).some((t) => t.name === 'postgres');
 

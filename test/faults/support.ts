@@ -3,46 +3,19 @@
  * thousand leads (set-based SQL, deterministic), and the consistency checks every fault must leave true.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
 import type { Queryable, Row } from '../../src/db/port.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'lh-brain.js');
-
-export interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-/** Environment of a child CLI: no DATABASE_URL or debug flag leaking in from the test runner. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env['DATABASE_URL'];
-  delete env['LH_BRAIN_DEBUG'];
-  return env;
-}
+export type Run = CliRun;
 
 /**
- * Runs `lh-brain args…`; `onStderrLine` sees each stderr line as it arrives (with the child, so a test
- * can kill it at a chosen point).
+ * Runs `lh-brain args…` (test/support/cli.ts); `onStderrLine` sees each stderr line as it arrives (with
+ * the child, so a test can kill it at a chosen point).
  */
-export function cli(args: string[], onStderrLine?: (line: string, child: ChildProcess) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => {
-      const text = c.toString();
-      stderr += text;
-      partial += text;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) onStderrLine?.(l, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+export const cli = (args: string[], onStderrLine?: (line: string, child: ChildProcess) => void): Promise<Run> =>
+  runCli(args, onStderrLine ? { onStderrLine } : {});
 
 /** The lines lh-brain itself wrote as its error report (one expected). */
 export const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('lh-brain:'));

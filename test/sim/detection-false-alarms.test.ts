@@ -17,18 +17,9 @@ import { detectBottlenecks } from '../../src/detect/detect.ts';
 import { dayRange, daysBefore, windowOffsets, type Cohort, type DetectionInput, type WindowOffsets } from '../../src/detect/input.ts';
 import type { BottleneckType } from '../../src/detect/types.ts';
 import { rankSums, summarise } from '../unit/detect/fixtures.ts';
+import { mulberry32 } from '../support/rng.ts';
 
 // ---------------------------------------------------------------- seeded randomness
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rng = () => number;
 const normal = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 const lognormal = (rng: Rng, median: number, sigma: number) => median * Math.exp(sigma * normal(rng));

@@ -157,3 +157,13 @@ export async function dbTargets(): Promise<DbTarget[]> {
 export function postgresUrlOf(db: Database): string | undefined {
   return urls.get(db);
 }
+
+/** Run `fn` on a fresh migrated database of `target`, always closing (and, on PostgreSQL, dropping) it. */
+export async function withFreshDb(target: Pick<DbTarget, 'fresh'>, fn: (db: Database) => Promise<void>): Promise<void> {
+  const db = await target.fresh();
+  try {
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
