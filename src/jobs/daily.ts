@@ -36,6 +36,7 @@ import { daysBetween, isIsoDate } from './dates.ts';
 import type { JobDeps, Progress } from './deps.ts';
 import { noProgress } from './deps.ts';
 import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig, type SpawnDecision } from './spawn.ts';
+import { notMigratedMessage } from '../db/queries/schema-check.ts';
 
 export interface DailyJobOptions {
   /** One metric day (YYYY-MM-DD). Default: the day before the clock's now in the business time zone. */
@@ -73,7 +74,7 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   const now = deps.clock.now();
   const missing = await missingDailySchema(deps.db);
   if (missing.length > 0) {
-    throw new DailySchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
+    throw new DailySchemaError(notMigratedMessage(missing));
   }
   const { timeZone, known } = await resolveBusinessTimeZone(deps.db, options.timeZone);
   if (!known && options.timeZone !== undefined) {

@@ -5,6 +5,7 @@
  * only fires when a result column actually changes (the same run twice writes nothing).
  */
 import type { Queryable } from '../port.ts';
+import { missingSchemaObjects } from './schema-check.ts';
 
 export interface AbTestRow extends Record<string, unknown> {
   id: number;
@@ -27,12 +28,9 @@ const TEST_COLUMNS = `id, test_name, skill_id, metric_tracked, segment, traffic_
   max_duration_days`;
 
 /** Tables the analysis reads or writes that the database lacks (empty when migrated). */
-export async function missingAnalysisSchema(db: Queryable): Promise<string[]> {
-  const rows = await db.query<{ name: string; present: boolean }>(
-    `select n.name, to_regclass(n.name) is not null as present
-     from (values ('public.lh_ab_tests'), ('public.lh_spawned_skills'), ('public.lh_lead_status'),
-                  ('public.lh_validation_history'), ('public.lh_feedback_log')) as n(name)`);
-  return rows.filter((r) => !r.present).map((r) => r.name);
+export function missingAnalysisSchema(db: Queryable): Promise<string[]> {
+  return missingSchemaObjects(db, ['public.lh_ab_tests', 'public.lh_spawned_skills', 'public.lh_lead_status',
+    'public.lh_validation_history', 'public.lh_feedback_log']);
 }
 
 /** Ids (and status) of the tests to analyse: every running test, or exactly the listed ids. */

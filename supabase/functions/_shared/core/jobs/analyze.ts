@@ -22,6 +22,7 @@ import { warn } from '../logger.ts';
 import { isTrackedMetric, type TrackedMetric } from '../metrics.ts';
 import type { Interval } from '../stats/index.ts';
 import type { JobDeps } from './deps.ts';
+import { notMigratedMessage } from '../db/queries/schema-check.ts';
 
 export interface AnalysisOptions {
   /** Decide every test with this policy instead of its own lh_ab_tests.policy. */
@@ -143,7 +144,7 @@ export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {
   const asOf = deps.clock.now();
   const missing = await missingAnalysisSchema(deps.db);
   if (missing.length > 0) {
-    throw new AnalysisSchemaError(`the database is not migrated (missing ${missing.join(', ')}): run \`lh-brain migrate\` first`);
+    throw new AnalysisSchemaError(notMigratedMessage(missing));
   }
   // an explicit override (tests, simulator) wins; else the thresholds stored in lh_settings.decision
   const config = options.config !== undefined

@@ -5,6 +5,7 @@
  * on zone names and DST rules (and the core needs no Intl time-zone support).
  */
 import type { Queryable } from '../port.ts';
+import { missingSchemaObjects } from './schema-check.ts';
 
 /** The zone named by the caller, else lh_settings.business_time_zone, else UTC; `known` is false for a name PostgreSQL does not know. */
 export async function resolveBusinessTimeZone(db: Queryable, requested: string | undefined): Promise<{ timeZone: string; known: boolean }> {
@@ -33,14 +34,9 @@ export async function previousBusinessDay(db: Queryable, now: Date, timeZone: st
 }
 
 /** Names of the tables/functions the daily job needs that the database lacks (empty when migrated). */
-export async function missingDailySchema(db: Queryable): Promise<string[]> {
-  const rows = await db.query<{ name: string; present: boolean }>(
-    `select n.name, (case when n.kind = 'f' then to_regprocedure(n.name) is not null
-                          else to_regclass(n.name) is not null end) as present
-     from (values ('public.lh_settings', 't'), ('public.lh_spawned_skills', 't'), ('public.lh_ab_tests', 't'),
-                  ('public.lh_update_daily_metrics(date,text,integer)', 'f'),
-                  ('public.lh_update_pattern_performance(date,text)', 'f')) as n(name, kind)`);
-  return rows.filter((r) => !r.present).map((r) => r.name);
+export function missingDailySchema(db: Queryable): Promise<string[]> {
+  return missingSchemaObjects(db, ['public.lh_settings', 'public.lh_spawned_skills', 'public.lh_ab_tests',
+    'public.lh_update_daily_metrics(date,text,integer)', 'public.lh_update_pattern_performance(date,text)']);
 }
 
 /**
