@@ -30,6 +30,24 @@ exception when invalid_parameter_value then
 end
 $$;
 
+-- The business time zone a job runs in: the one asked for, else lh_settings.business_time_zone, else UTC;
+-- an unknown name is an error prefixed with the calling function's name (one check for every job function).
+create or replace function public.lh_business_time_zone(p_requested text, p_caller text) returns text
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_tz text := coalesce(p_requested,
+    (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC');
+begin
+  if not public.lh_is_time_zone(v_tz) then
+    raise exception '%: unknown time zone "%" (use an IANA name such as Europe/Berlin)', p_caller, v_tz
+      using errcode = '22023';
+  end if;
+  return v_tz;
+end
+$$;
+
 create or replace function public.lh_update_daily_metrics(
   p_date date default current_date,
   p_time_zone text default null,
@@ -39,8 +57,7 @@ language plpgsql
 set search_path = public, pg_temp
 as $$
 declare
-  v_tz text := coalesce(p_time_zone,
-    (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC');
+  v_tz text;
   v_window integer := coalesce(p_source_window_days,
     (select s.value::integer from public.lh_settings s where s.key = 'source_window_days'), 30);
   v_max_delay interval := make_interval(days => coalesce(
@@ -57,10 +74,7 @@ begin
     raise exception 'lh_update_daily_metrics: source window must be at least 1 day, got %', v_window
       using errcode = '22023';
   end if;
-  if not public.lh_is_time_zone(v_tz) then
-    raise exception 'lh_update_daily_metrics: unknown time zone "%" (use an IANA name such as Europe/Berlin)', v_tz
-      using errcode = '22023';
-  end if;
+  v_tz := public.lh_business_time_zone(p_time_zone, 'lh_update_daily_metrics');
   v_start := p_date::timestamp at time zone v_tz;
   v_end := (p_date + 1)::timestamp at time zone v_tz;
   v_window_start := (p_date - v_window + 1)::timestamp at time zone v_tz;
@@ -193,15 +207,18 @@ comment on function public.lh_update_daily_metrics(date, text, integer) is
 
 revoke all on function public.lh_update_daily_metrics(date, text, integer) from public;
 revoke all on function public.lh_is_time_zone(text) from public;
+revoke all on function public.lh_business_time_zone(text, text) from public;
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'anon') then
     revoke all on function public.lh_update_daily_metrics(date, text, integer) from anon;
     revoke all on function public.lh_is_time_zone(text) from anon;
+    revoke all on function public.lh_business_time_zone(text, text) from anon;
   end if;
   if exists (select 1 from pg_roles where rolname = 'authenticated') then
     revoke all on function public.lh_update_daily_metrics(date, text, integer) from authenticated;
     revoke all on function public.lh_is_time_zone(text) from authenticated;
+    revoke all on function public.lh_business_time_zone(text, text) from authenticated;
   end if;
 end
 $$;

@@ -24,8 +24,7 @@ language plpgsql
 set search_path = public, pg_temp
 as $$
 declare
-  v_tz text := coalesce(p_time_zone,
-    (select s.value from public.lh_settings s where s.key = 'business_time_zone'), 'UTC');
+  v_tz text;
   v_start timestamptz;
   v_end timestamptz;
   v_unlinked integer;
@@ -35,10 +34,7 @@ begin
   if p_date is null then
     raise exception 'lh_update_pattern_performance: the date must not be null' using errcode = '22004';
   end if;
-  if not public.lh_is_time_zone(v_tz) then
-    raise exception 'lh_update_pattern_performance: unknown time zone "%" (use an IANA name such as Europe/Berlin)', v_tz
-      using errcode = '22023';
-  end if;
+  v_tz := public.lh_business_time_zone(p_time_zone, 'lh_update_pattern_performance');
   -- concurrent runs for the same day take turns (the upsert and the delete below touch the same rows)
   perform pg_advisory_xact_lock(1279609936, (p_date - date '2000-01-01'));
   v_start := p_date::timestamp at time zone v_tz;
