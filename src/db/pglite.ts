@@ -16,7 +16,7 @@ type Runner = Pick<PGlite, 'query' | 'exec'>;
 export type PGliteLike = Runner & Pick<PGlite, 'transaction' | 'close' | 'closed'>;
 
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const db = await PGlite.create(dataDir, { parsers });
+  const db = await PGlite.create(dataDir); // type parsers are passed per query (see wrap)
   return wrapPglite(db);
 }
 

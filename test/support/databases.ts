@@ -34,11 +34,10 @@ const runId = `${process.pid}_${Math.floor(performance.now() * 1000) % 1_000_000
 let counter = 0;
 
 // ---------------------------------------------------------------- PGlite
-const pgliteParsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v), 1082: (v: string) => v };
 let pgliteTemplate: Promise<PGlite> | undefined;
 function pgliteTemplateDb(): Promise<PGlite> {
   pgliteTemplate ??= (async () => {
-    const pg = await PGlite.create({ parsers: pgliteParsers });
+    const pg = await PGlite.create();
     await migrate(wrapPglite(pg), loadMigrations());
     cleanups.push(() => pg.close());
     return pg;
@@ -54,7 +53,7 @@ export const pgliteTarget: DbTarget = {
     return wrapPglite(clone);
   },
   async empty() {
-    return wrapPglite(await PGlite.create({ parsers: pgliteParsers }));
+    return wrapPglite(await PGlite.create());
   },
 };
 
