@@ -64,17 +64,24 @@ export interface TriggerCost {
   readonly singleOffMs: number;
   readonly singleOnMs: number;
   readonly singleOverheadPct: number;
+  /** The same single-row inserts with the assignment given explicitly (trigger off), and on vs that. */
+  readonly singleExplicitMs: number;
+  readonly singleOverExplicitPct: number;
+  readonly committedExplicitMs: number;
+  readonly committedOverExplicitPct: number;
   readonly committedRows: number;
   readonly committedOffMs: number;
   readonly committedOnMs: number;
   readonly committedOverheadPct: number;
   readonly assignedWithTrigger: number;
+  /** What the trigger adds per inserted row, in microseconds (on − off) / rows, per pattern. */
+  readonly addedMicrosPerRow: { readonly batch: number; readonly single: number; readonly committed: number };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Inserts with the assignment trigger off and on (20 running tests), alternating, rolled back: one
+ * Inserts with the assignment trigger off and on (20 running tests), alternating (ABBA), rolled back: one
  * 20,000-row INSERT … SELECT, and 1,000 single-row INSERTs as ingestion does them (inside one
  * transaction, so without the per-row commit that would make the trigger's share smaller still).
  */
@@ -91,16 +98,29 @@ export async function measureTrigger(db: Database, repeat: number): Promise<Trig
       await tx.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', at]);
     }
   };
+  // the same rows carrying an assignment given by the inserting service (trigger off): what storing an
+  // assignment costs by itself (the foreign key check on ab_test_id, the index entry), whoever computes it
+  const explicit = async (tx: Queryable) => {
+    for (let i = 0; i < singleRows; i++) {
+      await tx.query("insert into public.lh_lead_status (source, status, created_at, ab_test_id, ab_test_group) values ($1, 'new', $2, $3, $4)",
+        [i % 2 ? 'zillow' : 'referral', at, tests[i % tests.length], i % 3 ? 'control' : 'treatment']);
+    }
+  };
+  const tests = (await db.query<{ id: number }>("select id from public.lh_ab_tests where status = 'running' and segment is null order by id")).map((r) => r.id);
+  const e: number[] = [];
   const b: Record<'on' | 'off', number[]> = { on: [], off: [] };
   const s: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let r = 0; r <= repeat; r++) {
-    for (const mode of ['off', 'on'] as const) {
+  // single-row timings move by ±10 % between runs: three times the usual repetitions, medians
+  for (let r = 0; r <= 3 * repeat; r++) {
+    for (const mode of r % 2 === 0 ? ['off', 'on'] as const : ['on', 'off'] as const) {
       const bm = await timedRolledBack(db, enable(mode === 'on'), batch);
       const sm = await timedRolledBack(db, enable(mode === 'on'), single);
       if (r > 0) { b[mode].push(bm); s[mode].push(sm); } // r = 0 warms up
     }
+    const em = await timedRolledBack(db, enable(false), explicit);
+    if (r > 0) e.push(em);
   }
-  const committed = await measureCommittedInserts(db, repeat);
+  const committed = await measureCommittedInserts(db, repeat, tests);
   let assignedWithTrigger = 0;
   await timedRolledBack(db, enable(true), async (tx) => {
     await batch(tx);
@@ -109,29 +129,55 @@ export async function measureTrigger(db: Database, repeat: number): Promise<Trig
     assignedWithTrigger = row?.n ?? 0;
   });
   const pct = (on: number, off: number) => round((on / off - 1) * 100, 1);
+  const micros = (on: number, off: number, rows: number) => round(((on - off) * 1000) / rows, 1);
   return {
     batchRows, batchOffMs: round(median(b.off)), batchOnMs: round(median(b.on)), batchOverheadPct: pct(median(b.on), median(b.off)),
     singleRows, singleOffMs: round(median(s.off)), singleOnMs: round(median(s.on)), singleOverheadPct: pct(median(s.on), median(s.off)),
+    singleExplicitMs: round(median(e)), singleOverExplicitPct: pct(median(s.on), median(e)),
     ...committed, assignedWithTrigger,
+    addedMicrosPerRow: {
+      batch: micros(median(b.on), median(b.off), batchRows),
+      single: micros(median(s.on), median(s.off), singleRows),
+      committed: micros(committed.committedOnMs, committed.committedOffMs, committed.committedRows),
+    },
   };
 }
 
-/** 500 single-row INSERTs each committed on its own (autocommit, as the ingestion API's), trigger off and on; the rows are deleted afterwards. */
-async function measureCommittedInserts(db: Database, repeat: number) {
+/**
+ * Single-row INSERTs each committed on its own (autocommit, as the ingestion API's): trigger off, trigger
+ * off with the assignment given explicitly by the inserting service, and trigger on. Commit latency (WAL
+ * flush) varies far more than the trigger costs, so the modes take turns in short blocks of 100, in a
+ * rotating order, and the median block of each mode is reported (scaled to 500 rows); each block starts
+ * with 8 untimed inserts (the pool's sessions replan after the toggle) and the first round is not
+ * counted. The rows are deleted afterwards.
+ */
+async function measureCommittedInserts(db: Database, repeat: number, tests: readonly number[]) {
+  const blockRows = 100;
   const committedRows = 500;
   const marker = '2030-01-01T00:00:00Z'; // after every test's start: eligible; deleted by this timestamp
-  const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const modes = ['off', 'explicit', 'on'] as const;
+  const times: Record<(typeof modes)[number], number[]> = { off: [], explicit: [], on: [] };
   try {
-    for (let r = 0; r <= repeat; r++) {
-      for (const mode of ['off', 'on'] as const) {
+    const rounds = 1 + 4 * repeat;
+    for (let r = 0; r < rounds; r++) {
+      for (let m = 0; m < modes.length; m++) {
+        const mode = modes[(r + m) % modes.length]!;
         await db.query(mode === 'on' ? 'select public.lh_enable_assignment_trigger()' : 'select public.lh_disable_assignment_trigger()');
-        const t0 = performance.now();
-        for (let i = 0; i < committedRows; i++) {
-          await db.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', marker]);
+        // toggling is DDL: every pooled session replans its INSERT afterwards; that is not the trigger's cost
+        const warm = 8;
+        let t0 = performance.now();
+        for (let i = -warm; i < blockRows; i++) {
+          if (i === 0) t0 = performance.now();
+          if (mode === 'explicit') {
+            await db.query("insert into public.lh_lead_status (source, status, created_at, ab_test_id, ab_test_group) values ($1, 'new', $2, $3, $4)",
+              [i % 2 ? 'zillow' : 'referral', marker, tests[(i + warm) % tests.length], i % 3 ? 'control' : 'treatment']);
+          } else {
+            await db.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', marker]);
+          }
         }
-        if (r > 0) times[mode].push(performance.now() - t0);
-        await db.query('delete from public.lh_lead_status where created_at = $1', [marker]);
+        if (r > 0) times[mode].push(((performance.now() - t0) * committedRows) / blockRows);
       }
+      await db.query('delete from public.lh_lead_status where created_at = $1', [marker]);
     }
   } finally {
     await db.query('select public.lh_disable_assignment_trigger()');
@@ -139,7 +185,11 @@ async function measureCommittedInserts(db: Database, repeat: number) {
   }
   const off = median(times.off);
   const on = median(times.on);
-  return { committedRows, committedOffMs: round(off), committedOnMs: round(on), committedOverheadPct: round((on / off - 1) * 100, 1) };
+  const explicit = median(times.explicit);
+  return {
+    committedRows, committedOffMs: round(off), committedOnMs: round(on), committedOverheadPct: round((on / off - 1) * 100, 1),
+    committedExplicitMs: round(explicit), committedOverExplicitPct: round((on / explicit - 1) * 100, 1),
+  };
 }
 
 export interface PlanSummary {
