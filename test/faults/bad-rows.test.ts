@@ -57,6 +57,13 @@ for (const target of await dbTargets()) {
       assert.equal(await count(db, 'lh_feedback_log'), 0);
     }));
 
+    it('a lead naming a test that does not exist is refused with 23503 (lh_lead_status_ab_test_fk), on insert and update', () => withDb(target, async (db) => {
+      await db.query(`insert into lh_lead_status (id, source) values (1, 'zillow')`);
+      await rejectsWith(db, `insert into lh_lead_status (source, ab_test_id, ab_test_group) values ('zillow', 424242, 'control')`, '23503', 'lh_lead_status_ab_test_fk');
+      await rejectsWith(db, `update lh_lead_status set ab_test_id = 424242, ab_test_group = 'control' where id = 1`, '23503', 'lh_lead_status_ab_test_fk');
+      assert.deepEqual(await db.query('select id, ab_test_id, ab_test_group from lh_lead_status'), [{ id: 1, ab_test_id: null, ab_test_group: null }]);
+    }));
+
     it('a validation deleted after its truth arrived: the truth becomes unlinked and the day is rescored without it', () => withDb(target, async (db) => {
       await db.query(`insert into lh_validation_history (id, lead_id, pattern_name, predicted, validated_at) values
         (1, 1, 'business_detection', true, '2026-01-19T10:00Z'), (2, 2, 'business_detection', false, '2026-01-19T10:00Z'),
