@@ -168,22 +168,31 @@ end
 $$;
 
 -- ---------------------------------------------------------------- privileges, and the first compile
-do $$
+-- No EXECUTE for PUBLIC, nor for Supabase's anon/authenticated roles where they exist (the rule of every
+-- migration; this helper is for the migrations from here on).
+create or replace function public.lh_revoke_client_execute(variadic p_functions pg_catalog.regprocedure[]) returns void
+language plpgsql
+set search_path = ''
+as $$
 declare
-  f text;
+  v_fn pg_catalog.regprocedure;
+  v_role text;
 begin
-  foreach f in array array['public.lh_compile_assignment_trigger()', 'public.lh_ab_tests_recompile()']
-  loop
-    execute format('revoke all on function %s from public', f);
-    if exists (select 1 from pg_roles where rolname = 'anon') then
-      execute format('revoke all on function %s from anon', f);
-    end if;
-    if exists (select 1 from pg_roles where rolname = 'authenticated') then
-      execute format('revoke all on function %s from authenticated', f);
-    end if;
+  foreach v_fn in array p_functions loop
+    execute pg_catalog.format('revoke all on function %s from public', v_fn);
+    foreach v_role in array array['anon', 'authenticated'] loop
+      if exists (select 1 from pg_catalog.pg_roles r where r.rolname = v_role) then
+        execute pg_catalog.format('revoke all on function %s from %I', v_fn, v_role);
+      end if;
+    end loop;
   end loop;
 end
 $$;
+comment on function public.lh_revoke_client_execute(pg_catalog.regprocedure[]) is
+  'Revokes EXECUTE on the given functions from PUBLIC, anon and authenticated (migrations use it).';
+
+select public.lh_revoke_client_execute('public.lh_revoke_client_execute(pg_catalog.regprocedure[])',
+  'public.lh_compile_assignment_trigger()', 'public.lh_ab_tests_recompile()');
 
 select public.lh_compile_assignment_trigger();
 -- a trigger enabled before this migration gets the WHEN clause

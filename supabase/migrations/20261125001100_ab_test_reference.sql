@@ -92,19 +92,5 @@ create trigger lh_ab_tests_keep_id
   execute function public.lh_ab_tests_keep_id();
 
 -- ---------------------------------------------------------------- privileges
-do $$
-declare
-  f text;
-begin
-  foreach f in array array['public.lh_lead_status_check_ab_test()', 'public.lh_ab_tests_release_leads()', 'public.lh_ab_tests_keep_id()']
-  loop
-    execute format('revoke all on function %s from public', f);
-    if exists (select 1 from pg_roles where rolname = 'anon') then
-      execute format('revoke all on function %s from anon', f);
-    end if;
-    if exists (select 1 from pg_roles where rolname = 'authenticated') then
-      execute format('revoke all on function %s from authenticated', f);
-    end if;
-  end loop;
-end
-$$;
+select public.lh_revoke_client_execute('public.lh_lead_status_check_ab_test()', 'public.lh_ab_tests_release_leads()',
+  'public.lh_ab_tests_keep_id()');

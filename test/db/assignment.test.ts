@@ -247,7 +247,8 @@ for (const target of await dbTargets()) {
         where p.pronamespace = 'public'::regnamespace and a.grantee = 0
           and p.proname in ('lh_fnv1a32', 'lh_hash_v2_bucket', 'lh_hash_v2', 'lh_ab_choose', 'lh_assign_ab_test',
             'lh_assign_pending_leads', 'lh_assign_ab_test_on_insert', 'lh_enable_assignment_trigger',
-            'lh_disable_assignment_trigger', 'lh_assignment_trigger_enabled', 'lh_compile_assignment_trigger', 'lh_ab_tests_recompile')`);
+            'lh_disable_assignment_trigger', 'lh_assignment_trigger_enabled', 'lh_compile_assignment_trigger', 'lh_ab_tests_recompile',
+            'lh_revoke_client_execute', 'lh_lead_status_check_ab_test', 'lh_ab_tests_release_leads', 'lh_ab_tests_keep_id')`);
       assert.deepEqual(rows, []);
     }));
   });
