@@ -3,6 +3,7 @@
  */
 import { fixedClock } from '../src/clock.ts';
 import type { Database, Queryable } from '../src/db/port.ts';
+import { connectPostgres } from '../src/db/postgres.ts';
 import { runAnalysisJob } from '../src/jobs/analyze.ts';
 import { runDailyJob } from '../src/jobs/daily.ts';
 import type { JobDeps } from '../src/jobs/deps.ts';
@@ -80,115 +81,98 @@ export interface TriggerCost {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+type InsertMode = 'off' | 'explicit' | 'on';
+const INSERT_MODES: readonly InsertMode[] = ['off', 'explicit', 'on'];
+
 /**
- * Inserts with the assignment trigger off and on (20 running tests), alternating (ABBA), rolled back: one
- * 20,000-row INSERT … SELECT, and 1,000 single-row INSERTs as ingestion does them (inside one
- * transaction, so without the per-row commit that would make the trigger's share smaller still).
+ * The assignment trigger's cost (20 running tests, every inserted lead eligible), in steady state: the
+ * trigger is switched by its own committed statement and warmed up before each measured section (switching
+ * is DDL: in the same transaction, or right before, it would time the replanning, not the trigger). Three
+ * modes: trigger off; off with the assignment given explicitly by the inserting service (what storing an
+ * assignment costs by itself: the id check, the index entry); on. On one dedicated connection, as an
+ * ingesting service's. Patterns: one 20,000-row INSERT … SELECT and 1,000 single-row INSERTs in a
+ * transaction (both rolled back), and 1,000 single-row INSERTs each committed (deleted afterwards).
+ * The modes take turns in a rotating order; medians; the first round warms up and is not counted.
  */
-export async function measureTrigger(db: Database, repeat: number): Promise<TriggerCost> {
+export async function measureTrigger(url: string, repeat: number): Promise<TriggerCost> {
+  const conn = connectPostgres(url, { max: 1 });
+  try {
+    return await measureTriggerOn(conn, repeat);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function measureTriggerOn(db: Database, repeat: number): Promise<TriggerCost> {
   const batchRows = 20_000;
   const singleRows = 1_000;
+  const committedRows = 1_000;
+  const warm = 20;
   const at = `${BENCH_DAY}T12:00:00Z`;
-  const enable = (on: boolean) => (tx: Queryable) => tx.query(on ? 'select public.lh_enable_assignment_trigger()' : 'select public.lh_disable_assignment_trigger()');
+  const marker = '2030-01-01T00:00:00Z'; // committed rows: after every test's start, deleted by this timestamp
+  const tests = (await db.query<{ id: number }>("select id from public.lh_ab_tests where status = 'running' and segment is null order by id")).map((r) => r.id);
+  const setMode = (mode: InsertMode) => db.query(mode === 'on' ? 'select public.lh_enable_assignment_trigger()' : 'select public.lh_disable_assignment_trigger()');
+  const insertOne = (q: Queryable, mode: InsertMode, i: number, createdAt: string) => mode === 'explicit'
+    ? q.query("insert into public.lh_lead_status (source, status, created_at, ab_test_id, ab_test_group) values ($1, 'new', $2, $3, $4)",
+      [i % 2 ? 'zillow' : 'referral', createdAt, tests[i % tests.length], i % 3 ? 'control' : 'treatment'])
+    : q.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', createdAt]);
+  const singles = (mode: InsertMode, rows: number) => async (q: Queryable) => {
+    for (let i = 0; i < rows; i++) await insertOne(q, mode, i, at);
+  };
   const batch = (tx: Queryable) => tx.query(`insert into public.lh_lead_status (source, status, created_at)
     select (array['zillow', 'referral', 'direct_mail', 'cold_call'])[1 + i % 4], 'new', $1::timestamptz + i * interval '1 second'
     from generate_series(1, ${batchRows}) i`, [at]);
-  const single = async (tx: Queryable) => {
-    for (let i = 0; i < singleRows; i++) {
-      await tx.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', at]);
-    }
-  };
-  // the same rows carrying an assignment given by the inserting service (trigger off): what storing an
-  // assignment costs by itself (the foreign key check on ab_test_id, the index entry), whoever computes it
-  const explicit = async (tx: Queryable) => {
-    for (let i = 0; i < singleRows; i++) {
-      await tx.query("insert into public.lh_lead_status (source, status, created_at, ab_test_id, ab_test_group) values ($1, 'new', $2, $3, $4)",
-        [i % 2 ? 'zillow' : 'referral', at, tests[i % tests.length], i % 3 ? 'control' : 'treatment']);
-    }
-  };
-  const tests = (await db.query<{ id: number }>("select id from public.lh_ab_tests where status = 'running' and segment is null order by id")).map((r) => r.id);
-  const e: number[] = [];
-  const b: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  const s: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  // single-row timings move by ±10 % between runs: three times the usual repetitions, medians
-  for (let r = 0; r <= 3 * repeat; r++) {
-    for (const mode of r % 2 === 0 ? ['off', 'on'] as const : ['on', 'off'] as const) {
-      const bm = await timedRolledBack(db, enable(mode === 'on'), batch);
-      const sm = await timedRolledBack(db, enable(mode === 'on'), single);
-      if (r > 0) { b[mode].push(bm); s[mode].push(sm); } // r = 0 warms up
-    }
-    const em = await timedRolledBack(db, enable(false), explicit);
-    if (r > 0) e.push(em);
-  }
-  const committed = await measureCommittedInserts(db, repeat, tests);
-  let assignedWithTrigger = 0;
-  await timedRolledBack(db, enable(true), async (tx) => {
-    await batch(tx);
-    // generated leads carry ab_assigned_at = created_at (January); the trigger stamps now()
-    const [row] = await tx.query<{ n: number }>('select count(*)::int as n from public.lh_lead_status where ab_assigned_at > $1', [BENCH_NOW.toISOString()]);
-    assignedWithTrigger = row?.n ?? 0;
-  });
-  const pct = (on: number, off: number) => round((on / off - 1) * 100, 1);
-  const micros = (on: number, off: number, rows: number) => round(((on - off) * 1000) / rows, 1);
-  return {
-    batchRows, batchOffMs: round(median(b.off)), batchOnMs: round(median(b.on)), batchOverheadPct: pct(median(b.on), median(b.off)),
-    singleRows, singleOffMs: round(median(s.off)), singleOnMs: round(median(s.on)), singleOverheadPct: pct(median(s.on), median(s.off)),
-    singleExplicitMs: round(median(e)), singleOverExplicitPct: pct(median(s.on), median(e)),
-    ...committed, assignedWithTrigger,
-    addedMicrosPerRow: {
-      batch: micros(median(b.on), median(b.off), batchRows),
-      single: micros(median(s.on), median(s.off), singleRows),
-      committed: micros(committed.committedOnMs, committed.committedOffMs, committed.committedRows),
-    },
-  };
-}
 
-/**
- * Single-row INSERTs each committed on its own (autocommit, as the ingestion API's): trigger off, trigger
- * off with the assignment given explicitly by the inserting service, and trigger on. Commit latency (WAL
- * flush) varies far more than the trigger costs, so the modes take turns in short blocks of 100, in a
- * rotating order, and the median block of each mode is reported (scaled to 500 rows); each block starts
- * with 8 untimed inserts (the pool's sessions replan after the toggle) and the first round is not
- * counted. The rows are deleted afterwards.
- */
-async function measureCommittedInserts(db: Database, repeat: number, tests: readonly number[]) {
-  const blockRows = 100;
-  const committedRows = 500;
-  const marker = '2030-01-01T00:00:00Z'; // after every test's start: eligible; deleted by this timestamp
-  const modes = ['off', 'explicit', 'on'] as const;
-  const times: Record<(typeof modes)[number], number[]> = { off: [], explicit: [], on: [] };
+  const times = { batch: { off: [] as number[], on: [] as number[] }, single: { off: [] as number[], explicit: [] as number[], on: [] as number[] },
+    committed: { off: [] as number[], explicit: [] as number[], on: [] as number[] } };
+  let assignedWithTrigger = 0;
   try {
-    const rounds = 1 + 4 * repeat;
-    for (let r = 0; r < rounds; r++) {
-      for (let m = 0; m < modes.length; m++) {
-        const mode = modes[(r + m) % modes.length]!;
-        await db.query(mode === 'on' ? 'select public.lh_enable_assignment_trigger()' : 'select public.lh_disable_assignment_trigger()');
-        // toggling is DDL: every pooled session replans its INSERT afterwards; that is not the trigger's cost
-        const warm = 8;
-        let t0 = performance.now();
-        for (let i = -warm; i < blockRows; i++) {
-          if (i === 0) t0 = performance.now();
-          if (mode === 'explicit') {
-            await db.query("insert into public.lh_lead_status (source, status, created_at, ab_test_id, ab_test_group) values ($1, 'new', $2, $3, $4)",
-              [i % 2 ? 'zillow' : 'referral', marker, tests[(i + warm) % tests.length], i % 3 ? 'control' : 'treatment']);
-          } else {
-            await db.query("insert into public.lh_lead_status (source, status, created_at) values ($1, 'new', $2)", [i % 2 ? 'zillow' : 'referral', marker]);
-          }
-        }
-        if (r > 0) times[mode].push(((performance.now() - t0) * committedRows) / blockRows);
+    for (let r = 0; r <= repeat; r++) {
+      for (let m = 0; m < INSERT_MODES.length; m++) {
+        const mode = INSERT_MODES[(r + m) % INSERT_MODES.length]!;
+        await setMode(mode);
+        await timedRolledBack(db, async () => undefined, singles(mode, warm));
+        const single = await timedRolledBack(db, singles(mode, warm), singles(mode, singleRows));
+        const batched = mode === 'explicit' ? 0 : await timedRolledBack(db, async () => undefined, batch);
+        for (let i = 0; i < warm; i++) await insertOne(db, mode, i, marker);
+        const t0 = performance.now();
+        for (let i = 0; i < committedRows; i++) await insertOne(db, mode, i, marker);
+        const committed = performance.now() - t0;
+        await db.query('delete from public.lh_lead_status where created_at = $1', [marker]);
+        if (r === 0) continue;
+        times.single[mode].push(single);
+        times.committed[mode].push(committed);
+        if (mode !== 'explicit') times.batch[mode].push(batched);
       }
-      await db.query('delete from public.lh_lead_status where created_at = $1', [marker]);
     }
+    await setMode('on');
+    await timedRolledBack(db, async () => undefined, async (tx) => {
+      await batch(tx);
+      // generated leads carry ab_assigned_at = created_at (January); the trigger stamps now()
+      const [row] = await tx.query<{ n: number }>('select count(*)::int as n from public.lh_lead_status where ab_assigned_at > $1', [BENCH_NOW.toISOString()]);
+      assignedWithTrigger = row?.n ?? 0;
+    });
   } finally {
-    await db.query('select public.lh_disable_assignment_trigger()');
+    await setMode('off');
     await db.query('delete from public.lh_lead_status where created_at = $1', [marker]);
   }
-  const off = median(times.off);
-  const on = median(times.on);
-  const explicit = median(times.explicit);
+  const pct = (on: number, off: number) => round((on / off - 1) * 100, 1);
+  const micros = (on: number, off: number, rows: number) => round(((on - off) * 1000) / rows, 1);
+  const med = { batchOff: median(times.batch.off), batchOn: median(times.batch.on), singleOff: median(times.single.off),
+    singleExplicit: median(times.single.explicit), singleOn: median(times.single.on), committedOff: median(times.committed.off),
+    committedExplicit: median(times.committed.explicit), committedOn: median(times.committed.on) };
   return {
-    committedRows, committedOffMs: round(off), committedOnMs: round(on), committedOverheadPct: round((on / off - 1) * 100, 1),
-    committedExplicitMs: round(explicit), committedOverExplicitPct: round((on / explicit - 1) * 100, 1),
+    batchRows, batchOffMs: round(med.batchOff), batchOnMs: round(med.batchOn), batchOverheadPct: pct(med.batchOn, med.batchOff),
+    singleRows, singleOffMs: round(med.singleOff), singleOnMs: round(med.singleOn), singleOverheadPct: pct(med.singleOn, med.singleOff),
+    singleExplicitMs: round(med.singleExplicit), singleOverExplicitPct: pct(med.singleOn, med.singleExplicit),
+    committedRows, committedOffMs: round(med.committedOff), committedOnMs: round(med.committedOn), committedOverheadPct: pct(med.committedOn, med.committedOff),
+    committedExplicitMs: round(med.committedExplicit), committedOverExplicitPct: pct(med.committedOn, med.committedExplicit),
+    assignedWithTrigger,
+    addedMicrosPerRow: {
+      batch: micros(med.batchOn, med.batchOff, batchRows),
+      single: micros(med.singleOn, med.singleOff, singleRows),
+      committed: micros(med.committedOn, med.committedOff, committedRows),
+    },
   };
 }
 
