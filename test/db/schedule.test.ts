@@ -7,7 +7,8 @@
  * pg_net and Supabase Vault are not packaged for Debian: that part stands in for exactly the two entry
  * points the schedule uses — net.http_post(url, body, params, headers, timeout_milliseconds) recording its
  * arguments, and a vault.decrypted_secrets view — and runs each cron.job command the way pg_cron does.
- * Not covered here: pg_net's actual HTTP request and Vault's encryption (Supabase's own code).
+ * The requests recorded that way are then sent, as pg_net would, to the real edge functions under deno.
+ * Not covered here: pg_net's own HTTP client and Vault's encryption (Supabase's own code).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -18,6 +19,7 @@ import { connectPostgres } from '../../src/db/postgres.ts';
 import type { Database } from '../../src/db/port.ts';
 import { sqlState } from '../../src/db/port.ts';
 import { dbTargets } from '../support/databases.ts';
+import { startFunction, type ServedFunction } from '../support/deno.ts';
 
 type ScheduleResult = { status: 'scheduled' | 'skipped'; reason?: string; jobs?: Array<{ name: string; schedule: string }> };
 
@@ -165,6 +167,45 @@ describe('schedule on PostgreSQL with pg_cron', { skip: cronAvailable ? false : 
       assert.equal(un!.n, 2);
       assert.equal((await db.query("select 1 from cron.job where jobname like 'lead-hunter-%'")).length, 0);
     } finally {
+      await db.script('drop schema if exists net cascade; drop schema if exists vault cascade;').catch(() => undefined);
+      await db.close();
+    }
+  });
+
+  it('the requests the two cron jobs build are accepted by the real edge functions (under deno)', async () => {
+    const db = await resetCronDatabase();
+    const served: ServedFunction[] = [];
+    try {
+      await migrate(db, loadMigrations());
+      const secret = 'cron-secret-replayed-0123456789';
+      await db.script(STAND_INS + VAULT);
+      await db.query("insert into vault.lh_test_secrets values ('lh_project_url', 'https://abc.supabase.co'), ('lh_cron_secret', $1)", [secret]);
+      assert.equal((await schedule(db)).status, 'scheduled');
+      for (const j of await db.query<{ command: string }>("select command from cron.job where jobname like 'lead-hunter-%' order by jobname")) {
+        await db.script(j.command); // what pg_cron runs; the stand-in records what pg_net would send
+      }
+      const calls = await db.query<{ url: string; body: unknown; headers: Record<string, string>; timeout_milliseconds: number }>(
+        'select url, body, headers, timeout_milliseconds from net.lh_test_requests order by id');
+      assert.equal(calls.length, 2);
+      // play pg_net's part: send each recorded request to the function its URL names, served by deno
+      // against this database with the secret the project would hold as LH_CRON_SECRET
+      for (const c of calls) {
+        const name = new URL(c.url).pathname.replace('/functions/v1/', '');
+        const fn = await startFunction(name, { dbUrl: CRON_URL, serviceKey: 'service-role-key-not-used-here-0123', cronSecret: secret });
+        served.push(fn);
+        const res = await fetch(new URL(new URL(c.url).pathname, fn.url), {
+          method: 'POST', headers: c.headers, body: JSON.stringify(c.body), signal: AbortSignal.timeout(c.timeout_milliseconds),
+        });
+        const text = await res.text();
+        assert.equal(res.status, 200, `${name}: ${text}\n${fn.output()}`);
+        assert.equal((JSON.parse(text) as { ok: boolean }).ok, true, text);
+        assert.ok(!fn.output().includes(secret), 'the secret never reaches a log line');
+      }
+      const [metrics] = await db.query<{ n: number }>('select count(*)::int as n from lh_daily_metrics');
+      assert.equal(metrics!.n, 1, 'the daily function computed one day');
+    } finally {
+      for (const fn of served) fn.proc.kill();
+      await db.query('select public.lh_unschedule_jobs()').catch(() => undefined);
       await db.script('drop schema if exists net cascade; drop schema if exists vault cascade;').catch(() => undefined);
       await db.close();
     }

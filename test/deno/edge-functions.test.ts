@@ -4,39 +4,16 @@
  * the database, and a failing database (500 without leaking the password).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../support/ports.ts';
+import { DENO, startFunction as startWith } from '../support/deno.ts';
 import { dbTargets, postgresTarget, postgresUrlOf } from '../support/databases.ts';
 import type { Database } from '../../src/db/port.ts';
 
-const DENO = 'node_modules/.bin/deno';
 const SERVICE_KEY = 'test-service-role-key-0123456789abcdef';
 const CRON_SECRET = 'test-cron-secret-abcdef0123456789';
+const startFunction = (name: string, dbUrl: string) => startWith(name, { dbUrl, serviceKey: SERVICE_KEY, cronSecret: CRON_SECRET });
 
-
-async function startFunction(name: string, dbUrl: string): Promise<{ url: string; proc: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  let out = '';
-  const proc = spawn(DENO, ['run', '--allow-net', '--allow-env', '--allow-read', '--quiet', `supabase/functions/${name}/index.ts`], {
-    env: { ...process.env, LH_PORT: String(port), SUPABASE_DB_URL: dbUrl, SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY, LH_CRON_SECRET: CRON_SECRET, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`deno exited early (${proc.exitCode}):\n${out}`);
-    try {
-      await fetch(url, { method: 'OPTIONS' });
-      return { url, proc, output: () => out };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  proc.kill();
-  throw new Error(`deno did not start within 60 s:\n${out}`);
-}
 
 const targets = await dbTargets();
 const hasPostgres = targets.some((t) => t.name === 'postgres');
