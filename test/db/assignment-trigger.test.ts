@@ -11,19 +11,8 @@ import { describe, it } from 'node:test';
 import type { Database, Queryable } from '../../src/db/port.ts';
 import { connectPostgres } from '../../src/db/postgres.ts';
 import { assignLead, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
+import { addTest, at } from '../support/ab-tests.ts';
 import { dbTargets, postgresUrlOf, withFreshDb } from '../support/databases.ts';
-
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
-
-interface Spec { metric: string; startMin: number; pct?: number; segment?: string | null; seed?: string | null }
-
-async function addTest(db: Queryable, s: Spec): Promise<CandidateTest> {
-  const [row] = await db.query<{ id: number }>(`insert into lh_ab_tests (test_name, metric_tracked, traffic_allocation_pct,
-      segment, hash_seed, started_at) values ($1, $1, $2, $3, $4, $5) returning id`,
-  [s.metric, s.pct ?? 50, s.segment ?? null, s.seed ?? null, at(s.startMin)]);
-  return { id: row!.id, trafficAllocationPct: s.pct ?? 50, hashSeed: s.seed ?? null, status: 'running', startedAt: at(s.startMin), segment: s.segment ?? null };
-}
 
 /** Tests as the database holds them now (the TypeScript rule gets exactly these). */
 async function currentTests(db: Queryable): Promise<CandidateTest[]> {

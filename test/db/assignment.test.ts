@@ -8,23 +8,11 @@ import { describe, it } from 'node:test';
 import type { Queryable } from '../../src/db/port.ts';
 import { fnv1a32, hashV2, hashV2Bucket } from '../../src/experiments/hash.ts';
 import { EXCLUSION_SEED, assignLead, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
+import { addTest, at, type TestSpec } from '../support/ab-tests.ts';
 import { dbTargets, withFreshDb } from '../support/databases.ts';
 
 const N = 10_000;
-const T0 = '2026-03-01T00:00:00Z';
-const at = (minutes: number): Date => new Date(Date.parse(T0) + minutes * 60_000);
 const fourSigma = (n: number, p: number): number => 4 * Math.sqrt(n * p * (1 - p));
-
-interface TestRow { metric: string; startMin: number; pct?: number; segment?: string | null; seed?: string | null; status?: 'running' | 'completed' }
-
-async function addTest(db: Queryable, t: TestRow): Promise<number> {
-  const completed = t.status === 'completed';
-  const [row] = await db.query<{ id: number }>(`insert into lh_ab_tests (test_name, metric_tracked, traffic_allocation_pct,
-      segment, hash_seed, status, started_at, ended_at) values ($1, $1, $2, $3, $4, $5, $6, $7) returning id`,
-  [t.metric, t.pct ?? 50, t.segment ?? null, t.seed ?? null, completed ? 'completed' : 'running', at(t.startMin),
-    completed ? at(t.startMin + 1) : null]);
-  return row!.id;
-}
 
 /** Leads ids first..last, one a minute from `startMin`, all of one source: one set-based insert. */
 async function addLeads(db: Queryable, first: number, last: number, startMin: number, source = 'zillow'): Promise<void> {
@@ -80,7 +68,7 @@ for (const target of await dbTargets()) {
   describe(`lh_assign_pending_leads / lh_assign_ab_test on ${target.name}`, () => {
     for (const pct of [50, 30]) {
       it(`${pct}% allocation: treatment share over 10,000 leads within 4 sigma`, () => withDb(target, async (db) => {
-        const id = await addTest(db, { metric: 'contact_rate', startMin: 0, pct });
+        const id = (await addTest(db, { metric: 'contact_rate', startMin: 0, pct })).id;
         await addLeads(db, 1, N, 0);
         const [r] = await db.query<{ n: number }>('select lh_assign_pending_leads($1) as n', [at(N + 1)]);
         assert.equal(r!.n, N);
@@ -93,18 +81,14 @@ for (const target of await dbTargets()) {
 
     it('agrees with assignLead on 10,000 leads over overlapping, segmented and completed tests', () => withDb(target, async (db) => {
       const tests: CandidateTest[] = [];
-      const specs: TestRow[] = [
+      const specs: TestSpec[] = [
         { metric: 'contact_rate', startMin: 0, pct: 50 },
         { metric: 'source_conversion_rate', startMin: 2000, pct: 30, segment: 'referral' },
         { metric: 'qualification_rate', startMin: 5000, pct: 33.3, seed: 'renamed-test-seed' },
         { metric: 'f1_score', startMin: -100, pct: 1.1, status: 'completed' },
         { metric: 'avg_days_to_qualify', startMin: 7000, pct: 1.1 },
       ];
-      for (const s of specs) {
-        const id = await addTest(db, s);
-        tests.push({ id, trafficAllocationPct: s.pct ?? 50, hashSeed: s.seed ?? null, status: s.status ?? 'running',
-          startedAt: at(s.startMin), segment: s.segment ?? null });
-      }
+      for (const s of specs) tests.push(await addTest(db, s));
       const sources = ['zillow', 'referral', 'cold_call'];
       // lead i: id i * 7919 + 3, source by i mod 3, created at minute i - 500 (some before every test)
       await db.query(`insert into lh_lead_status (id, source, created_at)
@@ -125,7 +109,7 @@ for (const target of await dbTargets()) {
     }));
 
     it('is sticky: a second call changes nothing, and a new test does not move assigned leads', () => withDb(target, async (db) => {
-      const first = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      const first = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
       await addLeads(db, 1, 3000, -1000); // ids 1..1000 before the start, 1001..3000 after
       const [a] = await db.query<{ n: number }>('select lh_assign_pending_leads() as n');
       assert.equal(a!.n, 2000);
@@ -138,7 +122,7 @@ for (const target of await dbTargets()) {
       assert.equal(await snapshot(db), before);
       // end the test, start a new one on the same metric: old leads stay, new leads go to the new test
       await db.query(`update lh_ab_tests set status = 'completed', ended_at = $2 where id = $1`, [first, at(3000)]);
-      const second = await addTest(db, { metric: 'contact_rate', startMin: 3000 });
+      const second = (await addTest(db, { metric: 'contact_rate', startMin: 3000 })).id;
       await addLeads(db, 3001, 4000, 3000);
       const [b] = await db.query<{ n: number }>('select lh_assign_pending_leads() as n');
       assert.equal(b!.n, 1000);
@@ -149,8 +133,8 @@ for (const target of await dbTargets()) {
     }));
 
     it('keeps concurrent tests exclusive: every eligible lead in exactly one, traffic shared evenly', () => withDb(target, async (db) => {
-      const a = await addTest(db, { metric: 'contact_rate', startMin: 0 });
-      const b = await addTest(db, { metric: 'qualification_rate', startMin: 0, pct: 30 });
+      const a = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
+      const b = (await addTest(db, { metric: 'qualification_rate', startMin: 0, pct: 30 })).id;
       await addLeads(db, 1, N, 0);
       await db.query('select lh_assign_pending_leads()');
       const c = await groupCounts(db);
@@ -165,7 +149,7 @@ for (const target of await dbTargets()) {
     }));
 
     it('assigns only leads created at or after the start, and only in the segment', () => withDb(target, async (db) => {
-      const seg = await addTest(db, { metric: 'source_conversion_rate', startMin: 0, segment: 'referral' });
+      const seg = (await addTest(db, { metric: 'source_conversion_rate', startMin: 0, segment: 'referral' })).id;
       await addLeads(db, 1, 10, -10, 'referral'); // minutes -10..-1: before the start
       await addLeads(db, 11, 20, 0, 'referral'); // minute 0 exactly, and after
       await addLeads(db, 21, 30, 10, 'zillow'); // after, other source
@@ -178,7 +162,7 @@ for (const target of await dbTargets()) {
     }));
 
     it('lh_assign_ab_test assigns once with the given time and reports unknown leads', () => withDb(target, async (db) => {
-      const id = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      const id = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
       await addLeads(db, 1, 1, 5);
       const now = at(60);
       const [r] = await db.query<{ r: Record<string, unknown> }>('select lh_assign_ab_test(1, $1) as r', [now]);
@@ -197,7 +181,7 @@ for (const target of await dbTargets()) {
   describe(`assignment trigger on ${target.name}`, () => {
     it('is off by default, assigns at insert when on, keeps explicit values, and turns off again', () => withDb(target, async (db) => {
       const enabled = async (): Promise<boolean> => (await db.query<{ e: boolean }>('select lh_assignment_trigger_enabled() as e'))[0]!.e;
-      const id = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      const id = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
       const ins = (leadId: number, testId: number | null = null, group: AbGroup | null = null) => db.query(
         'insert into lh_lead_status (id, source, created_at, ab_test_id, ab_test_group) values ($1, $2, $3, $4, $5)',
         [leadId, 'zillow', at(leadId), testId, group]);

@@ -1,0 +1,18 @@
+/** A/B tests as the assignment tests create them: minutes from a fixed start, optional segment, seed, status. */
+import type { Queryable } from '../../src/db/port.ts';
+import type { CandidateTest } from '../../src/experiments/assignment.ts';
+
+export const T0 = '2026-03-01T00:00:00Z';
+/** The instant `minutes` after T0. */
+export const at = (minutes: number): Date => new Date(Date.parse(T0) + minutes * 60_000);
+
+export interface TestSpec { metric: string; startMin: number; pct?: number; segment?: string | null; seed?: string | null; status?: 'running' | 'completed' }
+
+/** Inserts one test (a completed one ends a minute after its start) and returns it as the TypeScript rule sees it. */
+export async function addTest(db: Queryable, t: TestSpec): Promise<CandidateTest> {
+  const status = t.status ?? 'running';
+  const [row] = await db.query<{ id: number }>(`insert into lh_ab_tests (test_name, metric_tracked, traffic_allocation_pct,
+      segment, hash_seed, status, started_at, ended_at) values ($1, $1, $2, $3, $4, $5, $6, $7) returning id`,
+  [t.metric, t.pct ?? 50, t.segment ?? null, t.seed ?? null, status, at(t.startMin), status === 'completed' ? at(t.startMin + 1) : null]);
+  return { id: row!.id, trafficAllocationPct: t.pct ?? 50, hashSeed: t.seed ?? null, status, startedAt: at(t.startMin), segment: t.segment ?? null };
+}
