@@ -29,11 +29,38 @@ export async function withJobLock<T>(db: Database, job: JobName, fn: () => Promi
   });
 }
 
-/** The newest run key of `job` that succeeded. */
-export async function lastSucceeded(db: Database, job: JobName): Promise<string | undefined> {
-  const [row] = await db.query<{ k: string | null }>(
-    "select max(run_key) as k from public.lh_job_runs where job = $1 and status = 'succeeded'", [job]);
-  return row?.k ?? undefined;
+/** How many future keys a report lists by name (the count is always complete). */
+export const FUTURE_KEYS_LISTED = 10;
+
+/** What the ledger says about `job` as of the latest run key due now (`upTo`). */
+export interface LedgerAsOf {
+  /** The newest succeeded run key at or before `upTo`: the last run, as far as the schedule is concerned. */
+  readonly lastSucceeded: string | undefined;
+  /**
+   * Run keys after `upTo`, of any status, oldest first, at most FUTURE_KEYS_LISTED: runs recorded by a
+   * clock that was ahead of this one (e.g. `worker --once --now 2030-…`). They are reported, never taken
+   * as the last run, so they cannot make the worker think nothing is due.
+   */
+  readonly futureKeys: readonly string[];
+  readonly futureCount: number;
+}
+
+export async function ledgerAsOf(db: Database, job: JobName, upTo: string): Promise<LedgerAsOf> {
+  const [row] = await db.query<{ last: string | null; n: number }>(
+    `select (select max(run_key) from public.lh_job_runs where job = $1 and status = 'succeeded' and run_key <= $2) as last,
+            (select count(*)::int from public.lh_job_runs where job = $1 and run_key > $2) as n`, [job, upTo]);
+  const futureCount = row?.n ?? 0;
+  const futureKeys = futureCount === 0 ? [] : (await db.query<{ k: string }>(
+    'select run_key as k from public.lh_job_runs where job = $1 and run_key > $2 order by run_key limit $3',
+    [job, upTo, FUTURE_KEYS_LISTED])).map((r) => r.k);
+  return { lastSucceeded: row?.last ?? undefined, futureKeys, futureCount };
+}
+
+/** The newest metric day in lh_daily_metrics at or before `upTo` (a later one came from a clock that was ahead). */
+export async function latestMetricDay(db: Database, upTo: string): Promise<string | undefined> {
+  const [row] = await db.query<{ d: string | null }>(
+    'select max(metric_date)::text as d from public.lh_daily_metrics where metric_date <= $1::date', [upTo]);
+  return row?.d ?? undefined;
 }
 
 /** Marks runs as started (call under the job's lock); a key that already succeeded is left alone and not returned. */

@@ -19,7 +19,7 @@ export interface Schedule {
   readonly analysisAt: LocalTime;
 }
 
-/** SPEC §3/§4: 00:01 daily, Monday weekly (03:00, like the pg_cron job). */
+/** docs/design.md §3/§4: 00:01 daily, Monday weekly (03:00, like the pg_cron job). */
 export const DEFAULT_SCHEDULE = {
   dailyAt: { hour: 0, minute: 1 },
   analysisWeekday: 1,
@@ -67,14 +67,19 @@ export function nextRun(job: JobName, now: Date, s: Schedule): ScheduledRun {
 }
 
 /**
- * The metric days the daily job owes as of `now`, oldest first: every day after the last completed one
- * up to the latest due, at most `maxBackfillDays` (the most recent ones). Without any completed run only
- * the latest day (history is backfilled on purpose with `lh-brain daily --from --to`, not on a first start).
+ * The metric days the daily job owes as of `now`, oldest first: every day after the last completed run
+ * up to the latest due, at most `maxBackfillDays` (the most recent ones). Without any completed run (a
+ * first start), every day after `lastMetricDay` — the newest day already in lh_daily_metrics, however it
+ * got there (`lh-brain daily`, the edge function) — with the same bound; with neither, only the latest day
+ * (older history is backfilled on purpose with `lh-brain daily --from --to`). A `lastCompleted` or
+ * `lastMetricDay` after the latest due day owes nothing (callers pass only keys at or before it).
  */
-export function dueDailyKeys(now: Date, lastCompleted: string | undefined, s: Schedule, maxBackfillDays: number): string[] {
+export function dueDailyKeys(now: Date, lastCompleted: string | undefined, s: Schedule, maxBackfillDays: number,
+  lastMetricDay?: string): string[] {
   const latest = latestRun('daily', now, s).runKey;
-  if (lastCompleted === undefined) return [latest];
-  const missing = daysFrom(lastCompleted, latest);
+  const after = lastCompleted ?? lastMetricDay;
+  if (after === undefined) return [latest];
+  const missing = daysFrom(after, latest);
   const count = Math.min(Math.max(missing, 0), Math.max(1, Math.floor(maxBackfillDays)));
   return Array.from({ length: count }, (_, i) => addDays(latest, i - count + 1));
 }

@@ -83,6 +83,14 @@ describe('daily schedule', () => {
     assert.deepEqual([bounded[0], bounded[34]], ['2025-12-17', '2026-01-20']);
   });
 
+  it('a first start owes the days after the newest metric day, bounded; a completed run takes precedence', () => {
+    const now = at('2026-01-21T12:00:00Z'); // latest due: 2026-01-20
+    assert.deepEqual(dueDailyKeys(now, undefined, ny, 35, '2026-01-17'), ['2026-01-18', '2026-01-19', '2026-01-20']);
+    assert.deepEqual(dueDailyKeys(now, undefined, ny, 2, '2026-01-10'), ['2026-01-19', '2026-01-20']);
+    assert.deepEqual(dueDailyKeys(now, undefined, ny, 35, '2026-01-20'), []); // already measured
+    assert.deepEqual(dueDailyKeys(now, '2026-01-19', ny, 35, '2026-01-10'), ['2026-01-20']); // the ledger wins
+  });
+
   it('crosses a DST change while catching up without skipping or doubling a day', () => {
     assert.deepEqual(dueDailyKeys(at('2026-03-10T12:00:00Z'), '2026-03-06', ny, 35),
       ['2026-03-07', '2026-03-08', '2026-03-09']);

@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Database } from '../../src/db/port.ts';
 import type { WorkerReport } from '../../src/worker/worker.ts';
@@ -33,10 +36,56 @@ describe('lh-brain worker on the embedded database', () => {
       ['worker-started', 'run-started', 'run-succeeded', 'run-started', 'run-succeeded', 'worker-stopped']);
   });
 
+  it('a run from the future (--now 2030) is a warning naming its keys, in the one JSON document and the log; what is due now still runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lhb-worker-future-'));
+    try {
+      const base = ['--data-dir', join(dir, 'pgdata')];
+      assert.equal((await cli([...base, 'migrate'])).code, 0);
+      const ahead = await cli([...base, '--now', '2030-01-01T00:05:00Z', '--json', 'worker', '--once']);
+      assert.equal(ahead.code, 0, ahead.stderr);
+
+      const r = await cli([...base, '--now', NOW, '--json', 'worker', '--once']);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as WorkerReport; // the whole of stdout is one document
+      assert.deepEqual(report.runs.map((x) => [x.job, x.outcome, x.runKeys]), [
+        ['daily', 'succeeded', ['2026-01-19']], ['analysis', 'succeeded', ['2026-01-19']]]);
+      assert.deepEqual(report.warnings.map((w) => [w.kind, w.job, w.kind === 'future-run-keys' ? w.runKeys : []]), [
+        ['future-run-keys', 'daily', ['2029-12-31']], ['future-run-keys', 'analysis', ['2029-12-31']]]);
+      const warned = r.stderr.split('\n').filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level?: string; event?: string; runKeys?: string[]; msg?: string; message?: string })
+        .filter((l) => l.event === 'future-run-keys');
+      assert.equal(warned.length, 2);
+      assert.deepEqual(warned[0]!.runKeys, ['2029-12-31']);
+
+      const human = await cli([...base, '--now', NOW, 'worker', '--once']);
+      assert.equal(human.code, 0, human.stderr);
+      const lines = human.stdout.trim().split('\n');
+      assert.equal(lines.length, 3, human.stdout);
+      for (const [i, job] of [[0, 'daily'], [1, 'analysis']] as const) {
+        assert.ok(lines[i]!.startsWith(`warning: lh_job_runs holds 1 ${job} run key(s) after 2026-01-19, the latest due now (2029-12-31): ` +
+          'they are in the future and ignored'), lines[i]);
+      }
+      assert.match(lines[2]!, /^worker \S+: nothing due$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help shows --max-backfill-days and its default', async () => {
+    const r = await cli(['worker', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /--max-backfill-days <n>[\s\S]*?\(default: "35"\)/);
+    assert.match(r.stdout, /first start[\s\S]*lh_daily_metrics/);
+  });
+
   it('bad options exit 2 with a one-line reason', async () => {
     for (const [args, msg] of [
       [['--daily-at', '25:00'], /--daily-at must be a time HH:MM/],
-      [['--max-backfill-days', '0'], /--max-backfill-days must be a whole number/],
+      [['--max-backfill-days', '0'], /--max-backfill-days must be a whole number from 1 to 366, got "0"/],
+      [['--max-backfill-days', '367'], /--max-backfill-days must be a whole number from 1 to 366, got "367"/],
+      [['--max-backfill-days', '1e1'], /--max-backfill-days must be a whole number from 1 to 366, got "1e1"/],
+      [['--max-backfill-days', '-3'], /--max-backfill-days must be a whole number from 1 to 366, got "-3"/],
+      [['--max-backfill-days', '7.5'], /--max-backfill-days must be a whole number from 1 to 366, got "7.5"/],
       [['--time-zone', 'Mars/Olympus'], /unknown time zone "Mars\/Olympus"/],
     ] as const) {
       const r = await cli(['--memory', 'worker', '--once', ...args]);

@@ -1,16 +1,17 @@
 /**
  * The worker engine with the real jobs on both databases: catch-up of missed days, the ledger, failure and
- * retry, take-over of a crashed run; and on PostgreSQL two workers at once.
+ * retry, take-over of a crashed run, run keys from the future, a first start on existing metrics; and on
+ * PostgreSQL two workers at once.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixedClock } from '../../src/clock.ts';
 import { connectPostgres } from '../../src/db/postgres.ts';
 import type { Database } from '../../src/db/port.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger, type Logger, type LogFields, type LogLevel } from '../../src/logger.ts';
 import { defaultWorkerJobs } from '../../src/worker/jobs.ts';
 import { DEFAULT_SCHEDULE } from '../../src/worker/schedule.ts';
-import { runWorker, type WorkerOptions, type WorkerReport } from '../../src/worker/worker.ts';
+import { runWorker, type WorkerOptions, type WorkerReport, type WorkerWarning } from '../../src/worker/worker.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
 // Tuesday 2026-01-20 00:05 UTC: the latest daily run is for 2026-01-19; Monday 2026-01-19 03:00's analysis is due
@@ -23,9 +24,22 @@ function options(over: Partial<WorkerOptions> = {}): WorkerOptions {
   };
 }
 
-function run(db: Database, over: Partial<WorkerOptions> = {}, now = NOW): Promise<WorkerReport> {
-  return runWorker({ db, clock: fixedClock(now), logger: silentLogger }, defaultWorkerJobs, options(over));
+function run(db: Database, over: Partial<WorkerOptions> = {}, now = NOW, logger: Logger = silentLogger): Promise<WorkerReport> {
+  return runWorker({ db, clock: fixedClock(now), logger }, defaultWorkerJobs, options(over));
 }
+
+type LogLine = { level: LogLevel; message: string; fields: LogFields };
+function capture(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return { lines, log: (level, message, fields = {}) => { lines.push({ level, message, fields }); } };
+}
+
+/** The parts of a warning a test compares (the message is matched separately). */
+const gist = (w: WorkerWarning) => w.kind === 'future-run-keys'
+  ? [w.kind, w.job, w.latestDue, w.runKeys.join(','), w.count]
+  : [w.kind, w.job, `${w.after.source}:${w.after.day}`, w.missingDays, `${w.leftOut.from}..${w.leftOut.to}`];
+
+const dailyKeysOf = (r: WorkerReport) => r.runs.find((x) => x.job === 'daily')?.runKeys.join(',');
 
 async function seedLeads(db: Database): Promise<void> {
   // two leads a day from 2025-12-01 to 2026-01-19, one contacted after 3 h
@@ -80,6 +94,110 @@ for (const target of await dbTargets()) {
           ['2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16', '2026-01-17', '2026-01-18', '2026-01-19']);
       } finally {
         await db.close();
+      }
+    });
+
+    it('run keys from the future (--now 2030) are reported and ignored: the real-time worker still runs what is due', async () => {
+      const db = await target.fresh();
+      try {
+        await seedLeads(db);
+        await db.query("insert into lh_job_runs (job, run_key, status, finished_at) values ('daily', '2026-01-14', 'succeeded', now())");
+        // one run with a clock four years ahead (Tuesday 2030-01-01: daily keys 2029-12-30/31, analysis Monday 2029-12-31)
+        const ahead = await run(db, { maxBackfillDays: 2 }, new Date('2030-01-01T00:05:00Z'));
+        assert.deepEqual(ahead.runs.map((r) => [r.job, r.outcome, r.runKeys.join(',')]), [
+          ['daily', 'succeeded', '2029-12-30,2029-12-31'], ['analysis', 'succeeded', '2029-12-31']]);
+
+        const log = capture();
+        const report = await run(db, {}, NOW, log);
+        assert.deepEqual(report.runs.map((r) => [r.job, r.outcome, r.runKeys.join(',')]), [
+          ['daily', 'succeeded', '2026-01-15,2026-01-16,2026-01-17,2026-01-18,2026-01-19'],
+          ['analysis', 'succeeded', '2026-01-19'],
+        ]);
+        assert.deepEqual(report.warnings.map(gist), [
+          ['future-run-keys', 'daily', '2026-01-19', '2029-12-30,2029-12-31', 2],
+          ['future-run-keys', 'analysis', '2026-01-19', '2029-12-31', 1],
+        ]);
+        assert.match(report.warnings[0]!.message, /2 daily run key\(s\) after 2026-01-19.*\(2029-12-30, 2029-12-31\): they are in the future and ignored/);
+        const warned = log.lines.filter((l) => l.level === 'warn');
+        assert.deepEqual(warned.map((l) => [l.fields['event'], l.fields['job']]), [['future-run-keys', 'daily'], ['future-run-keys', 'analysis']]);
+        assert.deepEqual((await metricDays(db)).filter((d) => d > '2026-01-14'),
+          ['2026-01-15', '2026-01-16', '2026-01-17', '2026-01-18', '2026-01-19', '2029-12-30', '2029-12-31']);
+
+        // nothing more is due now; the future keys are still reported (never silently obeyed)
+        const again = await run(db);
+        assert.deepEqual(again.runs, []);
+        assert.deepEqual(again.warnings.map(gist), [
+          ['future-run-keys', 'daily', '2026-01-19', '2029-12-30,2029-12-31', 2],
+          ['future-run-keys', 'analysis', '2026-01-19', '2029-12-31', 1],
+        ]);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('a long-running worker logs a repeated warning once, not at every tick', async () => {
+      const db = await target.fresh();
+      try {
+        await db.query("insert into lh_job_runs (job, run_key, status, finished_at) values ('daily', '2030-06-01', 'succeeded', now())");
+        const controller = new AbortController();
+        let sleeps = 0;
+        const log = capture();
+        const report = await run(db, {
+          once: false, signal: controller.signal,
+          sleep: async () => { if (++sleeps === 3) controller.abort(); },
+        }, NOW, log);
+        assert.equal(report.ticks, 3);
+        assert.deepEqual(report.warnings.map(gist), [['future-run-keys', 'daily', '2026-01-19', '2030-06-01', 1]]);
+        assert.equal(log.lines.filter((l) => l.fields['event'] === 'future-run-keys').length, 1);
+        assert.equal(dailyKeysOf(report), '2026-01-19');
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('a first start fills the gap after the newest lh_daily_metrics day, at most maxBackfillDays, and names what it left out', async () => {
+      // metrics computed before the worker ever ran (lh-brain daily, the edge function) up to 2026-01-10;
+      // a metric day in the future (2027) is ignored like a future run key
+      const seeded = async () => {
+        const db = await target.fresh();
+        await seedLeads(db);
+        await db.query("insert into lh_daily_metrics (metric_date) values ('2026-01-09'), ('2026-01-10'), ('2027-03-01')");
+        return db;
+      };
+      const full = await seeded();
+      try {
+        const report = await run(full);
+        assert.equal(dailyKeysOf(report), '2026-01-11,2026-01-12,2026-01-13,2026-01-14,2026-01-15,2026-01-16,2026-01-17,2026-01-18,2026-01-19');
+        assert.deepEqual(report.warnings, []);
+        const [day] = await full.query<{ n: number }>("select new_leads_count as n from lh_daily_metrics where metric_date = '2026-01-11'");
+        assert.equal(day!.n, 2);
+      } finally {
+        await full.close();
+      }
+      const bounded = await seeded();
+      try {
+        const log = capture();
+        const report = await run(bounded, { maxBackfillDays: 4 }, NOW, log);
+        assert.equal(dailyKeysOf(report), '2026-01-16,2026-01-17,2026-01-18,2026-01-19');
+        assert.deepEqual(report.warnings.map(gist), [
+          ['backfill-bounded', 'daily', 'lh_daily_metrics:2026-01-10', 9, '2026-01-11..2026-01-15']]);
+        assert.match(report.warnings[0]!.message, /lh-brain daily --from 2026-01-11 --to 2026-01-15/);
+        const start = log.lines.find((l) => l.fields['event'] === 'first-start');
+        assert.deepEqual([start?.fields['lastMetricDay'], start?.fields['runKeys']], ['2026-01-10', ['2026-01-16', '2026-01-17', '2026-01-18', '2026-01-19']]);
+        // from now on the ledger is the basis: nothing is owed, nothing is warned
+        const again = await run(bounded, { maxBackfillDays: 4 });
+        assert.deepEqual([again.runs, again.warnings], [[], []]);
+      } finally {
+        await bounded.close();
+      }
+      const upToDate = await target.fresh();
+      try {
+        await upToDate.query("insert into lh_daily_metrics (metric_date) values ('2026-01-19')");
+        const report = await run(upToDate);
+        assert.equal(dailyKeysOf(report), undefined); // the latest day is already measured
+        assert.deepEqual(report.runs.map((r) => r.job), ['analysis']);
+      } finally {
+        await upToDate.close();
       }
     });
 

@@ -14,6 +14,15 @@ import { assertTimeZone, TimeZoneError } from '../../worker/zoned-time.ts';
 import { makeContext, withDatabase, type CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 
+/**
+ * Default bound of a catch-up: 35 days, the span the detection compares (its 7-day recent window and the
+ * 28-day baseline before it), so a worker restarted after a month away (or started on a database whose
+ * metrics stop a month back) leaves no hole in the metric history of that span. Larger gaps are a warning
+ * naming the `lh-brain daily --from --to` to run.
+ */
+export const DEFAULT_MAX_BACKFILL_DAYS = 35;
+const MAX_BACKFILL_DAYS_LIMIT = 366;
+
 interface WorkerCliOptions {
   once?: boolean;
   timeZone?: string;
@@ -27,9 +36,9 @@ function parseOptions(o: WorkerCliOptions) {
   if (!dailyAt) throw new UsageError(`--daily-at must be a time HH:MM (24 h), got "${o.dailyAt}"`);
   const analysisAt = parseLocalTime(o.analysisAt);
   if (!analysisAt) throw new UsageError(`--analysis-at must be a time HH:MM (24 h), got "${o.analysisAt}"`);
-  const maxBackfillDays = Number(o.maxBackfillDays);
-  if (!Number.isInteger(maxBackfillDays) || maxBackfillDays < 1 || maxBackfillDays > 366) {
-    throw new UsageError(`--max-backfill-days must be a whole number from 1 to 366, got "${o.maxBackfillDays}"`);
+  const maxBackfillDays = /^\d{1,3}$/.test(o.maxBackfillDays) ? Number(o.maxBackfillDays) : Number.NaN;
+  if (!(maxBackfillDays >= 1 && maxBackfillDays <= MAX_BACKFILL_DAYS_LIMIT)) {
+    throw new UsageError(`--max-backfill-days must be a whole number from 1 to ${MAX_BACKFILL_DAYS_LIMIT}, got "${o.maxBackfillDays}"`);
   }
   if (o.timeZone !== undefined) {
     try {
@@ -75,13 +84,14 @@ function stopOnSignals(ctx: CliContext, controller: AbortController): () => void
 }
 
 function render(r: WorkerReport): string {
-  if (r.runs.length === 0) return `worker ${r.workerId}: nothing due`;
-  return r.runs.map((x) => {
+  const warnings = r.warnings.map((w) => `warning: ${w.message}`);
+  if (r.runs.length === 0) return [...warnings, `worker ${r.workerId}: nothing due`].join('\n');
+  return [...warnings, ...r.runs.map((x) => {
     const keys = x.runKeys.length > 1 ? `${x.runKeys[0]} … ${x.runKeys[x.runKeys.length - 1]}` : (x.runKeys[0] ?? '');
     if (x.outcome === 'failed') return `${x.job} ${keys}: FAILED ${x.error}`;
     if (x.outcome === 'busy') return `${x.job}: running in another worker, skipped`;
     return `${x.job} ${keys}: succeeded`;
-  }).join('\n');
+  })].join('\n');
 }
 
 export function registerWorker(program: Command): void {
@@ -92,8 +102,13 @@ export function registerWorker(program: Command): void {
     .option('--time-zone <tz>', 'IANA business time zone (default: lh_settings.business_time_zone, else UTC)')
     .option('--daily-at <HH:MM>', 'local time of the daily run', '00:01')
     .option('--analysis-at <HH:MM>', 'local time of the Monday analysis', '03:00')
-    .option('--max-backfill-days <n>', 'catch up at most this many missed days on start', '35')
-    .addHelpText('after', '\nMissed days since the last completed daily run are computed on start (one backfill run).\n' +
+    .option('--max-backfill-days <n>', `compute at most this many missed days in one catch-up, the most recent (1–${MAX_BACKFILL_DAYS_LIMIT})`,
+      String(DEFAULT_MAX_BACKFILL_DAYS))
+    .addHelpText('after', '\nMissed days since the last completed daily run are computed on start (one backfill run);\n' +
+      'on a first start (no completed daily run in lh_job_runs), the days after the newest lh_daily_metrics day.\n' +
+      'Days left out by --max-backfill-days are a warning naming the `lh-brain daily --from --to` to run.\n' +
+      'The last completed run is the newest at or before now: run keys after it (a clock that was ahead,\n' +
+      'e.g. --now) are ignored and reported as a warning (log line, and "warnings" in the --json report).\n' +
       'Runs are recorded in lh_job_runs; on PostgreSQL an advisory lock keeps two workers from running a job at once.\n' +
       'SIGTERM/SIGINT: the current job finishes, then the worker exits 0. Exit 1 if a run failed with --once.')
     .action(async (opts: WorkerCliOptions, cmd: Command) => {
