@@ -71,6 +71,14 @@ describe('lh-brain daily on the embedded database', () => {
     ['both forms', ['--date', '2026-01-05', '--from', '2026-01-01', '--to', '2026-01-02'], /either --date or --from\/--to/],
     ['half a range', ['--from', '2026-01-01'], /needs both --from and --to/],
     ['an unknown zone', ['--time-zone', 'Mars/Olympus'], /unknown time zone "Mars\/Olympus"/],
+    // the range rule (src/jobs/dates.ts): at most 366 days, none before 1970, none after yesterday as of --now
+    ['a 200-year range', ['--from', '1900-01-01', '--to', '2100-12-31'], /is before 1970-01-01/],
+    ['367 days', ['--from', '2025-01-19', '--to', '2026-01-20'], /2025-01-19 … 2026-01-20 is 367 days; one run computes at most 366/],
+    ['year 0', ['--date', '0000-01-01'], /0000-01-01 is before 1970-01-01, the earliest metric day/],
+    ['today (not over yet)', ['--date', '2026-01-21'], /2026-01-21 is not over yet: the last complete day is 2026-01-20 \(UTC\)/],
+    ['a range ending in the future', ['--from', '2026-01-10', '--to', '2026-01-25'], /2026-01-25 is not over yet/],
+    ['yesterday in UTC, still today in Los Angeles', ['--date', '2026-01-20', '--time-zone', 'America/Los_Angeles'],
+      /2026-01-20 is not over yet: the last complete day is 2026-01-19 \(America\/Los_Angeles\)/],
   ];
   for (const [what, args, message] of usage) {
     it(`exit 2 with one line for ${what}`, async () => {

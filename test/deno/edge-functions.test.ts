@@ -1,7 +1,8 @@
 /**
  * The two Supabase Edge Functions under the real `deno` binary (npm package `deno`), against a fresh
- * PostgreSQL database: authorisation (401), method (405), bad bodies (400), a real run (200) that writes
- * the database, and a failing database (500 without leaking the password).
+ * PostgreSQL database: authorisation (401), method (405), bad bodies and out-of-range days (400), the log
+ * of rejected calls and of a refused short secret (no secret in it), a real run (200) that writes the
+ * database, and a failing database (500 without leaking the password). Load: test/deno/edge-burst.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -98,6 +99,71 @@ describe('edge functions under deno against PostgreSQL', { skip: hasPostgres ? f
     const text = await res.text();
     assert.equal(res.status, 200, text);
     assert.equal((JSON.parse(text) as { ok: boolean }).ok, true);
+  });
+
+  it('400 for each out-of-range day (at most 366, none before 1970, none not over yet), nothing written', async () => {
+    const before = await db.query('select metric_date from lh_daily_metrics order by 1');
+    const today = new Date().toISOString().slice(0, 10); // the business zone is UTC here: today is not over
+    for (const [body, reason] of [
+      ['{"from":"1900-01-01","to":"2100-12-31"}', /from\/to 1900-01-01 is before 1970-01-01/],
+      ['{"from":"2000-01-01","to":"2100-12-31"}', /from\/to 2000-01-01 … 2100-12-31 is 36890 days; one run computes at most 366/],
+      ['{"date":"0000-01-01"}', /date 0000-01-01 is before 1970-01-01, the earliest metric day/],
+      [`{"date":"${today}"}`, new RegExp(`${today} is not over yet: the last complete day is \\d{4}-\\d{2}-\\d{2} \\(UTC\\)`)],
+      ['{"from":"2026-01-01","to":"2099-01-01"}', /is 26664 days/],
+    ] as const) {
+      const res = await post(daily.url, { authorization: `Bearer ${SERVICE_KEY}` }, body);
+      const text = await res.text();
+      assert.equal(res.status, 400, `${body}: ${text}`);
+      assert.match(text, reason, body);
+    }
+    assert.deepEqual(await db.query('select metric_date from lh_daily_metrics order by 1'), before);
+  });
+
+  it('rejected calls (401, 405, 400) are logged with their status and reason, never a secret', async () => {
+    const marker = daily.output().length;
+    await (await post(daily.url, { 'x-cron-secret': CRON_SECRET + 'x' })).body?.cancel(); // a near-miss that contains the secret
+    await (await post(daily.url, { authorization: `Bearer ${CRON_SECRET}`.slice(0, -1) })).body?.cancel();
+    await (await fetch(daily.url, { headers: { apikey: SERVICE_KEY } })).body?.cancel();
+    await (await post(daily.url, { apikey: SERVICE_KEY }, `{"date":"0000-01-01","${SERVICE_KEY}":1}`)).body?.cancel();
+    let lines: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 50; i++) { // the log is read from the child's stdout: give it a moment
+      lines = daily.output().slice(marker).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      if (lines.filter((l) => typeof l['status'] === 'number').length >= 4) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rejected = lines.filter((l) => l['level'] === 'warn' && /^rejected/.test(String(l['message'])));
+    assert.deepEqual(rejected.map((l) => [l['status'], l['method']]), [[401, 'POST'], [401, 'POST'], [405, 'GET'], [400, 'POST']]);
+    assert.deepEqual(rejected[0]!['presented'], ['x-cron-secret']);
+    assert.match(String(rejected[3]!['reason']), /unrecognized key.*\*\*\*/i); // the key named in the error is redacted
+    const out = daily.output();
+    assert.doesNotMatch(out, new RegExp(CRON_SECRET.slice(0, 20)));
+    assert.doesNotMatch(out, new RegExp(SERVICE_KEY.slice(0, 20)));
+  });
+
+  it('a configured secret shorter than 16 characters is refused and logged once at start, without its value', async () => {
+    const short = await startWith('lead-hunter-ab-analysis', { dbUrl: postgresUrlOf(db)!, serviceKey: SERVICE_KEY, cronSecret: 'cron-123456' });
+    const bothShort = await startWith('lead-hunter-daily-metrics', { dbUrl: postgresUrlOf(db)!, serviceKey: 'svc-1234567', cronSecret: 'cron-123456' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await post(short.url, { 'x-cron-secret': 'cron-123456' });
+        assert.equal(res.status, 401);
+        await res.body?.cancel();
+      }
+      const ok = await post(short.url, { apikey: SERVICE_KEY }); // the long secret still works
+      assert.equal(ok.status, 200, await ok.text());
+      const refused = short.output().split('\n').filter((l) => /LH_CRON_SECRET is set but shorter than 16 characters: refused/.test(l));
+      assert.equal(refused.length, 1, short.output());
+      assert.match(refused[0]!, /"level":"error"/);
+      assert.doesNotMatch(short.output(), /cron-123456/);
+      assert.doesNotMatch(short.output(), /no usable secret/);
+      const both = bothShort.output();
+      assert.match(both, /SUPABASE_SERVICE_ROLE_KEY is set but shorter than 16 characters/);
+      assert.equal(both.split('\n').filter((l) => /no usable secret .*every call answers 401/.test(l)).length, 1);
+      assert.doesNotMatch(both, /svc-1234567|cron-123456/);
+    } finally {
+      short.proc.kill();
+      bothShort.proc.kill();
+    }
   });
 
   it('500 with a clear message, and no password, when the database cannot be reached', async () => {

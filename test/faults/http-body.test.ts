@@ -1,7 +1,8 @@
 /**
  * Malformed or wrong requests to the edge functions' HTTP shell (src/edge/serve.ts, the code both Deno
  * functions run), on both databases: bodies that are not JSON, JSON of the wrong shape or type, unknown
- * fields, impossible dates, a form-encoded body. Each answers 400 with the reason and writes nothing; a
+ * fields, impossible dates, out-of-range days (the range rule), a form-encoded body. Each answers 400 with
+ * the reason, is logged (without a secret) and writes nothing; a
  * server-side configuration fault (an unknown zone in lh_settings) answers 500 with a clear message.
  * (Under the real Deno runtime against PostgreSQL, test/deno/edge-functions.test.ts covers 401/405, a
  * body that is not JSON, a bad date, an unknown policy, and the unreachable database.)
@@ -43,6 +44,12 @@ const DAILY_400: Array<[string, string, RegExp]> = [
   ['from after to', '{"from": "2026-01-05", "to": "2026-01-01"}', /from must not be after to/],
   ['half a range', '{"from": "2026-01-05"}', /from and to go together/],
   ['date and a range', '{"date": "2026-01-05", "from": "2026-01-01", "to": "2026-01-02"}', /either date or from\/to/],
+  // the range rule (src/jobs/dates.ts), the clock at 2026-01-21T00:01Z in UTC: the last complete day is 2026-01-20
+  ['a 200-year range', '{"from": "1900-01-01", "to": "2100-12-31"}', /from\/to 1900-01-01 is before 1970-01-01/],
+  ['367 days', '{"from": "2025-01-19", "to": "2026-01-20"}', /2025-01-19 … 2026-01-20 is 367 days; one run computes at most 366/],
+  ['year 0', '{"date": "0000-01-01"}', /date 0000-01-01 is before 1970-01-01, the earliest metric day/],
+  ['today, not over yet', '{"date": "2026-01-21"}', /2026-01-21 is not over yet: the last complete day is 2026-01-20 \(UTC\)/],
+  ['a range ending tomorrow', '{"from": "2026-01-10", "to": "2026-01-22"}', /2026-01-22 is not over yet/],
 ];
 
 for (const target of await dbTargets()) {
@@ -60,6 +67,11 @@ for (const target of await dbTargets()) {
         const form = await call(dailyEndpoint, deps, 'date=2026-01-20', 'application/x-www-form-urlencoded');
         assert.equal(form.status, 400);
         assert.match(String(form.json['error']), /not valid JSON/);
+        // each 400 was logged once, as a warning with its reason, and no log line holds a secret
+        const rejected = logs.filter((l) => /"message":"rejected 400"/.test(l));
+        assert.equal(rejected.length, DAILY_400.length + 1, logs.join('\n'));
+        assert.ok(rejected.every((l) => /"level":"warn"/.test(l)));
+        assert.ok(logs.every((l) => !l.includes(KEY) && !l.includes(CRON) && !l.includes(':pw@')));
         assert.deepEqual(await db.query('select metric_date from lh_daily_metrics'), []);
         // the same shell with a good body does run (so the 400s above are about the bodies)
         const ok = await call(dailyEndpoint, deps, '{"date": "2026-01-20"}');

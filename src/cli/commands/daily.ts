@@ -1,5 +1,5 @@
 /**
- * `lh-brain daily [--date D | --from D1 --to D2] [--time-zone TZ]`: the daily job (SPEC §3) from the shell.
+ * `lh-brain daily [--date D | --from D1 --to D2] [--time-zone TZ]`: the daily job (docs/design.md §3) from the shell.
  * Default day: the day before --now in the business time zone. A range backfills every day and spawns
  * skills for its last day only. With --json the DailyResult document goes to stdout; otherwise a summary.
  */
@@ -9,7 +9,7 @@ import { migrate } from '../../db/migrate.ts';
 import { loadMigrations } from '../../db/migrations-fs.ts';
 import type { DailyResult, DayResult, Skipped } from '../../jobs/daily-result.ts';
 import { DailyJobInputError, runDailyJob, type DailyJobOptions } from '../../jobs/daily.ts';
-import { isIsoDate } from '../../jobs/dates.ts';
+import { dayRangeProblem, isIsoDate, MAX_RANGE_DAYS } from '../../jobs/dates.ts';
 import type { Progress } from '../../jobs/deps.ts';
 import { makeContext, withDatabase, type CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -32,6 +32,12 @@ export function parseDailyArgs(o: DailyCliOptions): Pick<DailyJobOptions, 'date'
   if (o.from !== undefined && o.to !== undefined && o.from > o.to) {
     throw new UsageError(`--from (${o.from}) must not be after --to (${o.to})`);
   }
+  // the shared range rule's clock-free part before connecting; the job adds "not after yesterday" (also exit 2)
+  const [first, last] = o.date !== undefined ? [o.date, o.date] : [o.from, o.to];
+  if (first !== undefined && last !== undefined) {
+    const problem = dayRangeProblem(first, last);
+    if (problem !== null) throw new UsageError(problem);
+  }
   if (o.timeZone !== undefined && o.timeZone.trim() === '') throw new UsageError('--time-zone needs a zone name such as Europe/Berlin');
   return { date: o.date, from: o.from, to: o.to, timeZone: o.timeZone };
 }
@@ -41,10 +47,11 @@ export function registerDaily(program: Command): void {
     .command('daily')
     .description('compute the day that just ended (metrics, feedback analysis), detect bottlenecks, spawn skills and their A/B tests')
     .option('--date <YYYY-MM-DD>', 'the metric day (default: the day before --now in the business time zone)')
-    .option('--from <YYYY-MM-DD>', 'first day of a backfill range (with --to)')
+    .option('--from <YYYY-MM-DD>', `first day of a backfill range (with --to; at most ${MAX_RANGE_DAYS} days)`)
     .option('--to <YYYY-MM-DD>', 'last day of a backfill range (with --from); skills are spawned for this day only')
     .option('--time-zone <tz>', 'IANA business time zone (default: lh_settings.business_time_zone, else UTC)')
-    .addHelpText('after', '\nIdempotent: re-running a day, or running it several times at once, leaves the same state.\n' +
+    .addHelpText('after', '\nDays run from 1970-01-01 up to the last complete day (yesterday in the business time zone as of --now).\n' +
+      'Idempotent: re-running a day, or running it several times at once, leaves the same state.\n' +
       'Skips (already testing, killed recently, metric has a running test) are listed with their reasons.')
     .action(async (opts: DailyCliOptions, cmd: Command) => {
       const args = parseDailyArgs(opts);
