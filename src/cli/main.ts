@@ -10,7 +10,7 @@ import { registerPlan } from './commands/plan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerWorker } from './commands/worker.ts';
-import { UsageError } from './errors.ts';
+import { failureLine, UsageError } from './errors.ts';
 
 export function buildProgram(): Command {
   const program = new Command('lh-brain')
@@ -49,9 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`lh-brain: ${err.message}\n`);
       return 2;
     }
-    const e = err as Error;
-    process.stderr.write(`lh-brain: ${e.message.split('\n')[0]}\n`);
-    if (process.env['LH_BRAIN_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
+    process.stderr.write(`lh-brain: ${failureLine(err)}\n`);
+    if (process.env['LH_BRAIN_DEBUG']) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
     return 1;
   }
 }

@@ -7,6 +7,9 @@
 import type { Bottleneck, BottleneckType, SkillType } from '../detect/types.ts';
 import type { SourceFeedbackRow } from '../db/queries/feedback-summary.ts';
 import type { TrackedMetric } from '../metrics.ts';
+import type { InvariantHealing } from '../db/queries/skill-invariants.ts';
+
+export type { InvariantHealing, ResolvedSkill, UnpairedRunningTest } from '../db/queries/skill-invariants.ts';
 
 export interface SourceMetrics {
   readonly leads: number;
@@ -133,6 +136,11 @@ export interface DailyResult {
   readonly days: readonly DayResult[];
   readonly spawned: readonly Spawned[];
   readonly skipped: readonly Skipped[];
+  /**
+   * The skill/test pairing healed before the days ran: testing skills without a running test resolved,
+   * running tests whose skill is not testing reported (both empty when the invariant held).
+   */
+  readonly invariants: InvariantHealing;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));

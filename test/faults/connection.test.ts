@@ -14,6 +14,12 @@ import {
   generatePipeline, sideConnection, waitForNoJobSessions,
 } from './support.ts';
 import { freePort as deadPort } from '../support/ports.ts'; // free a moment ago: nothing listens there
+import { fixedClock } from '../../src/clock.ts';
+import { failureLine } from '../../src/cli/errors.ts';
+import { connectPostgres } from '../../src/db/postgres.ts';
+import type { Database, Row } from '../../src/db/port.ts';
+import { runDailyJob } from '../../src/jobs/daily.ts';
+import { silentLogger } from '../../src/logger.ts';
 
 
 const hasPostgres = (await dbTargets()).some((t) => t.name === 'postgres');
@@ -94,6 +100,99 @@ describe('a connection dropped in the middle of a backfill', { skip: hasPostgres
       assert.equal(await assertMetricRowsComplete(side), 20);
       await assertSkillsAndTestsPaired(side);
     } finally {
+      await locker.end();
+      await side.end();
+      await db.close();
+    }
+  });
+});
+
+describe('a statement cancelled by statement_timeout', { skip: hasPostgres ? false : 'PostgreSQL not available (CI has it)' }, () => {
+  // Before: postgres.js ran its own type query as the first statement of every connection and dropped its
+  // promise, so the timeout surfaced as an unhandled rejection with a stack trace (postgres.js #1192).
+  it('daily, analyze, report, migrate: exit 1 with one line naming the timeout, no stack trace; the next run completes', async () => {
+    const db = await postgresTarget.fresh();
+    const url = postgresUrlOf(db)!;
+    const side = sideConnection(url);
+    try {
+      await generatePipeline(side, 1000, 20, TO);
+      await side.query(`alter database ${dbNameOf(url)} set statement_timeout = 1`);
+      for (const command of [['daily', '--from', FROM, '--to', TO], ['analyze'], ['report'], ['migrate']]) {
+        const run = await cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', '--quiet', ...command]);
+        assert.equal(run.code, 1, `${command[0]}: exit ${run.code}: ${run.stderr}`);
+        assert.equal(run.stdout, '');
+        assert.equal(run.stderr.trim().split('\n').length, 1, `${command[0]}: only the error line on stderr:\n${run.stderr}`);
+        assert.doesNotMatch(run.stderr, /\n\s+at |node:internal|PostgresError|triggerUncaughtException/);
+        assert.match(run.stderr.trim(), /^lh-brain: PostgreSQL cancelled a statement after statement_timeout \(canceling statement due to statement timeout, SQLSTATE 57014\): its transaction was rolled back; raise statement_timeout for this role or database, then re-run the command/);
+      }
+      await side.query(`alter database ${dbNameOf(url)} reset statement_timeout`);
+      await waitForNoJobSessions(side, dbNameOf(url));
+      assert.equal(await assertMetricRowsComplete(side) <= 20, true); // whatever was written is complete
+      await assertSkillsAndTestsPaired(side);
+      const again = await cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', 'daily', '--from', FROM, '--to', TO, '--json']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await assertMetricRowsComplete(side), 20);
+    } finally {
+      await side.end();
+      await db.close();
+    }
+  });
+});
+
+describe('a connection dropped while the detection input is read', { skip: hasPostgres ? false : 'PostgreSQL not available (CI has it)' }, () => {
+  // Before: the detection step wrapped every error and added "check the time zone is an IANA name and the
+  // database is migrated", which is false for a lost connection. The job runs in-process on a Database whose
+  // query() is the real adapter's: when the detection's accuracy query (lh_pattern_performance) comes, a
+  // second session takes an ACCESS EXCLUSIVE lock first, so the query waits on the server, and its backend
+  // is terminated there.
+  it('pg_terminate_backend in the detection step: the CLI line says the connection was lost, and nothing about the time zone', async () => {
+    const db = await postgresTarget.fresh();
+    const url = postgresUrlOf(db)!;
+    const side = sideConnection(url);
+    const locker = sideConnection(url);
+    const job = connectPostgres(url, { max: 1 });
+    let trapped = false;
+    let jobPid = 0;
+    const isAccuracyQuery = (text: string) => !trapped && /\bpublic\.lh_pattern_performance\b/.test(text) && !/lh_update_/.test(text);
+    const trap = async () => {
+      trapped = true;
+      await locker.query('begin');
+      await locker.query('lock table lh_pattern_performance in access exclusive mode');
+      void (async () => {
+        for (let i = 0; i < 300; i++) {
+          const [row] = await side.query<{ pid: number }>(`select pid from pg_stat_activity where pid = $1
+            and wait_event_type = 'Lock' and state = 'active'`, [jobPid]);
+          if (row) {
+            await side.query('select pg_terminate_backend($1)', [row.pid]);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await locker.query('rollback');
+      })();
+    };
+    const intercepted: Database = {
+      ...job,
+      async query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
+        if (isAccuracyQuery(text)) await trap();
+        return job.query<T>(text, params);
+      },
+    };
+    try {
+      await generatePipeline(side, 1000, 20, TO);
+      jobPid = (await job.query<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid; // max 1: the job's only session
+      const failure = await runDailyJob({ db: intercepted, clock: fixedClock(new Date('2026-01-21T00:01:00Z')), logger: silentLogger },
+        { timeZone: 'America/New_York' }).then(() => undefined, (e: unknown) => e);
+      assert.ok(trapped, 'the detection input never read lh_pattern_performance');
+      assert.ok(failure instanceof Error, 'the job did not fail');
+      const line = failureLine(failure);
+      // the driver reports the server's FATAL 57P01, the closed socket or the reset one; all are reworded
+      assert.match(line, /^lost the connection to PostgreSQL \((.*CONNECTION_CLOSED.*|.*ECONNRESET|terminating connection due to administrator command)\);.* re-run the command$/);
+      assert.doesNotMatch(line, /time zone|IANA|migrated/);
+      assert.equal(line.split('\n').length, 1);
+      await assertMetricRowsComplete(side);
+    } finally {
+      await job.close();
       await locker.end();
       await side.end();
       await db.close();
