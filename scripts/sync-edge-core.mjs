@@ -2,7 +2,7 @@
 // Copies the runtime-neutral core that the edge functions import (the transitive closure of their
 // entry modules under src/) into supabase/functions/_shared/core/, and writes each function's deno.json
 // import map from package.json's exact versions. The Supabase bundler cannot reach files outside
-// supabase/functions/ (research/supabase-and-pglite.md), so the copy is committed; `--check` (run by the
+// supabase/functions/ (Supabase CLI docs, "Organizing your Edge Functions"), so the copy is committed; `--check` (run by the
 // test suite) fails when the copy is stale.
 //   node scripts/sync-edge-core.mjs          write
 //   node scripts/sync-edge-core.mjs --check  verify only

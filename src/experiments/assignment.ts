@@ -1,5 +1,5 @@
 /**
- * A/B assignment of leads (SPEC §4), the TypeScript twin of `lh_assign_ab_test` and friends in
+ * A/B assignment of leads (docs/design.md §4), the TypeScript twin of `lh_assign_ab_test` and friends in
  * migration 20261125000400_assignment.sql; both give the same answer for the same rows.
  *
  * Rules:

@@ -1,5 +1,5 @@
 /**
- * Policy backtest (SPEC §4 "the simulator measures both policies' error rates side by side"):
+ * Policy backtest (docs/design.md §4: the simulator compares the two policies' error rates):
  * statistics only, no database. Each run draws a test's weekly sufficient statistics (successes per group
  * on a conversion metric) and hands them, look after look, to the REAL decision code — compareGroups and
  * decide from src/experiments — exactly as the weekly job does. The same random data feeds every policy

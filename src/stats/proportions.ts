@@ -1,5 +1,5 @@
 /**
- * Two-proportion comparison for conversion metrics (SPEC §4: pooled two-sided z-test; lift in %).
+ * Two-proportion comparison for conversion metrics (docs/design.md §4: pooled two-sided z-test; lift in %).
  */
 import { normalTwoSidedP, zForConfidence } from './distributions.ts';
 import {

@@ -1,6 +1,6 @@
 /**
  * Welch's unequal-variance t-test from per-group summary statistics (the app aggregates in SQL and
- * never sees rows). Used for duration metrics (SPEC §4).
+ * never sees rows). Used for duration metrics (docs/design.md §4).
  */
 import { studentTQuantile, studentTTwoSidedP } from './distributions.ts';
 import {

@@ -1,5 +1,5 @@
 /**
- * Spawning (SPEC §3 step 3) on both databases, with hand-made bottlenecks (detection is tested on raw
+ * Spawning (docs/design.md §3 step 3) on both databases, with hand-made bottlenecks (detection is tested on raw
  * rows in daily-job.test.ts): the three skip rules, the cooldown edges, one experiment per metric and
  * segment, the skill+test transaction under an injected failure and a competing writer, and three
  * concurrent deciders producing exactly one skill and one test.

@@ -2,12 +2,12 @@
  * Seeded simulation of the detection rules (pure, no database): synthetic lead pipelines at realistic
  * volumes (10–40 leads/day, 10–30 validation labels/day), summarised per day exactly as
  * src/db/queries/detection-input.ts does in SQL, then passed to detectBottlenecks.
- * - False alarms: 60 stable healthy series × 90 evaluated days; the SPEC budget is at most one false
+ * - False alarms: 60 stable healthy series × 90 evaluated days; the budget of docs/design.md §3 is at most one false
  *   bottleneck per type per 90 stable days. An "alarm" is an episode: a run of consecutive days on
  *   which the type fires (the daily job would spawn once per episode).
  * - Power: the seed's drops (and one per other type) injected mid-series; share of series that detect
  *   the drop within 21 days.
- * Healthy figures follow research/detection-and-simulation.md: response log-normal (mean ≈ 2 h,
+ * Healthy figures (src/sim/params.ts, the simulator's defaults): response log-normal (mean ≈ 2 h,
  * σ = 1.2), contact 0.8, contact → qualified log-normal (median 2 days, p90 ≈ 8 days), F1 0.87.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * `lh-brain analyze [--policy seed|sequential] [--test ID ...]`: the weekly A/B analysis (SPEC §4) from the
+ * `lh-brain analyze [--policy seed|sequential] [--test ID ...]`: the weekly A/B analysis (docs/design.md §4) from the
  * shell. Prints a table of tests and decisions, or the AnalysisResult with --json. Exit 1 when a test's
  * analysis failed (the others are still analysed and printed), 2 on a usage error.
  */

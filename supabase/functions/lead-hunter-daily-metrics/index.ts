@@ -1,4 +1,4 @@
-// Supabase Edge Function: the daily job (SPEC §3), scheduled at 00:01 by pg_cron + pg_net.
+// Supabase Edge Function: the daily job (docs/design.md §3), scheduled at 00:01 by pg_cron + pg_net.
 // Thin: all logic lives in the core (generated into ../_shared/core from src/ by `npm run sync-edge`).
 // POST with the service-role key (Authorization: Bearer / apikey) or `x-cron-secret`; optional JSON body
 // {"date": "YYYY-MM-DD"} or {"from": "...", "to": "..."}; answers the job's result as JSON.

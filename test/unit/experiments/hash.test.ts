@@ -1,7 +1,7 @@
 /**
  * The assignment hash and the pure assignment rules.
  * Reference values: fnv1a32('a') = 0xe40c292c and hash v2 ('seed','a') = 0.0505, ('foo','ab') = 0.2575 from
- * GrowthBook's cross-SDK test/cases.json (via /work/shared/research/experimentation.md); '' = offset basis
+ * GrowthBook's cross-SDK test/cases.json (github.com/growthbook/growthbook, packages/sdk-js/test/cases.json); '' = offset basis
  * and 'foobar' = 0xbf9cf968 from the FNV reference test suite (Fowler/Noll/Vo, test_fnv.c, FNV-1a 32).
  * Split tolerances are 4 binomial standard deviations, sqrt(n p (1 - p)) (two-sided false alarm 6e-5).
  */
