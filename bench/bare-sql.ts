@@ -12,15 +12,27 @@
  */
 import type { Queryable } from '../src/db/port.ts';
 
+/**
+ * A lead's validity written out by hand (the rules of lh_lead_facts, migration 20261201000100, without the
+ * function and without its as-of refinements): finite times, events in order, delays within 90 days. The
+ * job must apply these rules, so its bare SQL does too; the ratio then measures what reading the one
+ * definition costs over writing the rules into each query.
+ */
+const VALID = `(isfinite(created_at) and coalesce(isfinite(contacted_at), true) and coalesce(isfinite(qualified_at), true)
+    and coalesce(isfinite(closed_at), true) and coalesce(contacted_at >= created_at, true) and coalesce(closed_at >= created_at, true)
+    and coalesce(qualified_at >= coalesce(contacted_at, created_at), true)
+    and coalesce(contacted_at <= created_at + interval '90 days', true)
+    and coalesce(qualified_at <= coalesce(contacted_at, created_at) + interval '90 days', true))`;
+
 const DAY_FUNNEL = `
   select count(*) filter (where created_at >= $1::timestamptz and created_at < $2::timestamptz)::int as new_leads,
     count(*) filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz)::int as contacted,
     count(*) filter (where qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz)::int as qualified,
     count(*) filter (where closed_at >= $1::timestamptz and closed_at < $2::timestamptz)::int as closed,
-    avg(extract(epoch from contacted_at - created_at) / 3600) filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and contacted_at >= created_at)::float8 as avg_resp,
+    avg(extract(epoch from contacted_at - created_at) / 3600) filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and ${VALID})::float8 as avg_resp,
     (percentile_cont(0.5) within group (order by extract(epoch from contacted_at - created_at) / 3600)
-      filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and contacted_at >= created_at))::float8 as med_resp,
-    avg(extract(epoch from qualified_at - contacted_at) / 3600) filter (where qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz and qualified_at >= contacted_at)::float8 as avg_qual
+      filter (where contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz and ${VALID}))::float8 as med_resp,
+    avg(extract(epoch from qualified_at - contacted_at) / 3600) filter (where qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz and ${VALID})::float8 as avg_qual
   from public.lh_lead_status
   where (created_at >= $1::timestamptz and created_at < $2::timestamptz) or (contacted_at >= $1::timestamptz and contacted_at < $2::timestamptz)
      or (qualified_at >= $1::timestamptz and qualified_at < $2::timestamptz) or (closed_at >= $1::timestamptz and closed_at < $2::timestamptz)`;
@@ -28,7 +40,7 @@ const DAY_FUNNEL = `
 const SOURCE_WINDOW = `
   select source, count(*)::int as leads, count(*) filter (where contacted_at is not null)::int as contacted,
     count(*) filter (where qualified_at is not null or closed_at is not null)::int as converted
-  from public.lh_lead_status where created_at >= $1::timestamptz - interval '29 days' and created_at < $2::timestamptz group by source`;
+  from public.lh_lead_status where created_at >= $1::timestamptz - interval '29 days' and created_at < $2::timestamptz and ${VALID} group by source`;
 
 const CONFUSION = `
   select v.pattern_name, count(*) filter (where v.predicted and f.actual)::int as tp,
@@ -47,13 +59,13 @@ const FEEDBACK_BY_SOURCE = `
 const DETECTION_WINDOWS = `
   select case when created_at >= $2::timestamptz - interval '7 days' then 'recent' else 'baseline' end as w,
     count(*)::int as n, count(contacted_at)::int as contacted, count(qualified_at)::int as qualified,
-    avg(ln(greatest(extract(epoch from contacted_at - created_at) / 3600, 1.0 / 60))) filter (where contacted_at >= created_at)::float8 as resp_log,
-    avg(ln(greatest(extract(epoch from qualified_at - contacted_at) / 86400, 1.0 / 1440))) filter (where qualified_at >= contacted_at)::float8 as qual_log
+    avg(ln(greatest(extract(epoch from contacted_at - created_at) / 3600, 1.0 / 60))) filter (where ${VALID})::float8 as resp_log,
+    avg(ln(greatest(extract(epoch from qualified_at - contacted_at) / 86400, 1.0 / 1440))) filter (where ${VALID})::float8 as qual_log
   from public.lh_lead_status
   where created_at >= $2::timestamptz - interval '35 days' and created_at < $2::timestamptz and $1::timestamptz is not null
   group by 1`;
 
-// The detection's baseline-drop tests (SPEC §3) need more than the day: a rank test of response times
+// The detection's baseline-drop tests (docs/design.md §3) need more than the day: a rank test of response times
 // over both windows, and outcome cohorts shifted back by their maturity (contact 2 d, qualify 7 d,
 // source 14 d). Bare equivalents of those scans:
 const RESPONSE_RANKS = `
@@ -62,13 +74,13 @@ const RESPONSE_RANKS = `
           rank() over (order by contacted_at - created_at) as rk
         from public.lh_lead_status
         where contacted_at >= $2::timestamptz - interval '35 days' and contacted_at < $2::timestamptz
-          and contacted_at >= created_at and $1::timestamptz is not null) r`;
+          and ${VALID} and $1::timestamptz is not null) r`;
 
 const CONTACT_COHORT = `
   select created_at >= $1::timestamptz - interval '8 days' as recent, count(*)::int as n,
     count(*) filter (where contacted_at < created_at + interval '2 days' and contacted_at < $2::timestamptz)::int as ok
   from public.lh_lead_status
-  where created_at >= $1::timestamptz - interval '36 days' and created_at < $1::timestamptz - interval '1 day'
+  where created_at >= $1::timestamptz - interval '36 days' and created_at < $1::timestamptz - interval '1 day' and ${VALID}
   group by 1`;
 
 const QUALIFY_COHORT = `
@@ -76,7 +88,7 @@ const QUALIFY_COHORT = `
     count(*) filter (where qualified_at < contacted_at + interval '7 days' and qualified_at < $2::timestamptz)::int as ok
   from public.lh_lead_status
   where contacted_at >= $1::timestamptz - interval '41 days' and contacted_at < $1::timestamptz - interval '6 days'
-    and contacted_at >= created_at
+    and ${VALID}
   group by 1`;
 
 const SOURCE_COHORTS = `
@@ -84,7 +96,7 @@ const SOURCE_COHORTS = `
     count(*) filter (where least(qualified_at, closed_at) < created_at + interval '14 days'
       and least(qualified_at, closed_at) < $2::timestamptz)::int as ok
   from public.lh_lead_status
-  where created_at >= $1::timestamptz - interval '48 days' and created_at < $1::timestamptz - interval '13 days'
+  where created_at >= $1::timestamptz - interval '48 days' and created_at < $1::timestamptz - interval '13 days' and ${VALID}
   group by 1, 2`;
 
 /** Day bounds of D in UTC. */
@@ -117,9 +129,9 @@ export function outcomeSql(metric: string): string {
     ? `select l.ab_test_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
        from public.lh_lead_status l join public.lh_validation_history v on v.lead_id = l.id
        join public.lh_feedback_log f on f.validation_id = v.id and f.actual is not null and f.created_at <= $2::timestamptz
-       where l.ab_test_id = $1::bigint and l.created_at <= $2::timestamptz`
+       where l.ab_test_id = $1::bigint and l.created_at <= $2::timestamptz and ${VALID.replace(/\b(created_at|contacted_at|qualified_at|closed_at)\b/g, 'l.$1')}`
     : `select ab_test_group as grp, source, ${Y[metric]} as y from public.lh_lead_status
-       where ab_test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text)`;
+       where ab_test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text) and ${VALID}`;
   return `select grp, source, count(*)::int as n, sum(y)::float8 as s, sum(y * y)::float8 as ss
     from (${units}) u where y is not null group by grouping sets ((grp), (grp, source))`;
 }

@@ -11,6 +11,9 @@ import { silentLogger } from '../src/logger.ts';
 import { bareAnalysis, bareDaily, DAILY_METRIC_QUERIES, DAILY_QUERIES, dayBounds, outcomeSql, SRM_SQL } from './bare-sql.ts';
 import { profiled, type StatementTime } from './profile.ts';
 import { BENCH_DAY, BENCH_NOW } from './config.ts';
+import { detectionStatementsForExplain } from '../src/db/queries/detection-input.ts';
+import { statsSql } from '../src/db/queries/test-outcomes.ts';
+import { DEFAULT_DETECTION_CONFIG } from '../src/detect/config.ts';
 import { ratio, round, time, type Timing } from './timing.ts';
 
 export interface Comparison {
@@ -199,6 +202,10 @@ export async function explainPlans(db: Database): Promise<PlanSummary[]> {
     ['analysis source_conversion_rate (test 7)', outcomeSql('source_conversion_rate'), [7, asOf, 'zillow']],
     ['analysis f1_score (test 4)', outcomeSql('f1_score'), [4, asOf]],
     ['analysis group sizes (test 6)', SRM_SQL, [6, asOf]],
+    // the job's own statements, which read every lead through lh_lead_facts (migration 20261201000100)
+    ...detectionStatementsForExplain(BENCH_DAY, 'UTC', DEFAULT_DETECTION_CONFIG).map(([n, q, p]) => [`job: ${n}`, q, p] as [string, string, unknown[]]),
+    ['job: analysis conversion_rate (test 6)', statsSql('conversion_rate'), [6, asOf, null]],
+    ['job: analysis avg_response_time_hours (test 1)', statsSql('avg_response_time_hours'), [1, asOf, null]],
   ];
   const out: PlanSummary[] = [];
   for (const [name, sql, params] of queries) {

@@ -33,8 +33,8 @@ export interface GroupReport {
   readonly value: number | null;
   readonly successes: number | null;
   readonly sd: number | null;
+  /** Leads left out of the outcome, by reason (lh_lead_facts' reasons and outside_segment). */
   readonly excluded: Readonly<Record<string, number>>;
-  readonly statusWithoutTimestamp: number;
 }
 
 export interface Evaluation {
@@ -56,17 +56,14 @@ const DAY_MS = 86_400_000;
 function groupReport(metric: TrackedMetric, s: GroupStats, a: AssignmentRow | undefined): GroupReport {
   const rate = METRIC_KIND[metric] !== 'duration';
   const excluded = {
-    contacted_before_created: a?.contacted_before_created ?? 0,
-    qualified_before_contacted: a?.qualified_before_contacted ?? 0,
-    closed_before_created: a?.closed_before_created ?? 0,
-    outside_segment: a?.outside_segment ?? 0,
+    ...(a?.excluded ?? {}),
     ...(metric === 'f1_score' ? { validation_without_prediction: a?.unscorable_validations ?? 0 } : {}),
   };
   return {
     assigned: a?.assigned ?? 0, n: s.n, value: s.mean,
     successes: rate ? Math.round(s.sum) : null,
     sd: !rate && s.variance !== null ? Math.sqrt(s.variance) : null,
-    excluded, statusWithoutTimestamp: a?.status_without_timestamp ?? 0,
+    excluded,
   };
 }
 

@@ -1,6 +1,9 @@
 /**
- * The daily job (SPEC §3), one function for every entry point (CLI, edge function, worker, simulator).
+ * The daily job (docs/design.md §3), one function for every entry point (CLI, edge function, worker, simulator).
  *
+ * First, after the schema and settings checks (nothing is written before them), the skill/test pairing is
+ * healed (lh_heal_skill_invariants: a testing skill whose test ended elsewhere is resolved; a running test
+ * whose skill is not testing is reported), in `invariants` of the result.
  * For each day D of the run (yesterday in the business time zone by default, a chosen day, or a backfill
  * range), in this order:
  *   1. lh_update_pattern_performance(D): the feedback analysis. It runs BEFORE the metrics because
@@ -20,23 +23,24 @@
  * so running the job twice, or three times at once, leaves the database as one run does.
  */
 import type { DetectionConfig } from '../detect/config.ts';
-import { detectionFromSetting, readSettingDocuments, spawningFromSetting } from './settings.ts';
+import { checkStoredSettings, detectionFromSetting, readSettingDocuments, settingProblem, spawningFromSetting } from './settings.ts';
 import { explainDetection } from '../detect/detect.ts';
 import { loadDetectionInput } from '../db/queries/detection-input.ts';
 import { recordSpawnOutcomes, storeDetectedBottlenecks, type OutcomeRecord } from '../db/queries/detected-bottlenecks.ts';
 import {
-  isValidSourceWindow, missingDailySchema, previousBusinessDay, resolveBusinessTimeZone, sourceWindowSetting,
+  missingDailySchema, previousBusinessDay, resolveBusinessTimeZone,
 } from '../db/queries/business-day.ts';
 import { updateDailyMetrics, updatePatternPerformance } from '../db/queries/daily-steps.ts';
 import { loadFeedbackSummary } from '../db/queries/feedback-summary.ts';
 import { info } from '../logger.ts';
 import type { DailyResult, DayResult, Spawned, Skipped } from './daily-result.ts';
 import { firstNonJsonValue, toDailyMetrics, toPatternPerformance, toSourceFeedback } from './daily-result.ts';
-import { daysBetween, isIsoDate } from './dates.ts';
+import { dayRangeProblem, daysBetween, isIsoDate } from './dates.ts';
 import type { JobDeps, Progress } from './deps.ts';
 import { noProgress } from './deps.ts';
 import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig, type SpawnDecision } from './spawn.ts';
 import { notMigratedMessage } from '../db/queries/schema-check.ts';
+import { healSkillInvariants, warnInvariantHealing } from '../db/queries/skill-invariants.ts';
 
 export interface DailyJobOptions {
   /** One metric day (YYYY-MM-DD). Default: the day before the clock's now in the business time zone. */
@@ -83,10 +87,11 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   if (!known) {
     throw new DailySchemaError(`lh_settings.business_time_zone holds an unknown time zone "${timeZone}": set an IANA name such as Europe/Berlin`);
   }
-  const window = await sourceWindowSetting(deps.db);
-  if (window !== null && !isValidSourceWindow(window)) {
-    throw new DailySchemaError(`lh_settings.source_window_days must be a whole number of days from 1 to 36500, got "${window}"`);
+  if (options.timeZone !== undefined) {
+    const problem = await settingProblem(deps.db, 'business_time_zone', options.timeZone);
+    if (problem !== null) throw new DailyJobInputError(problem.replace('lh_settings.business_time_zone', 'the time zone'));
   }
+  await checkStoredSettings(deps.db);
   const [from, to] = await resolveRange(deps, options, now, timeZone);
   const days = daysBetween(from, to);
   // thresholds: an explicit option wins; else lh_settings (validated before anything is written)
@@ -94,6 +99,9 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   const detection = options.detection ?? detectionFromSetting(settings.detection);
   const storedSpawning = spawningFromSetting(settings.spawning);
   const progress = options.progress ?? noProgress;
+  // the first write: a testing skill whose test ended elsewhere would block its type (see the migration)
+  const invariants = await healSkillInvariants(deps.db, now);
+  warnInvariantHealing(deps.logger, invariants);
 
   const dayResults: DayResult[] = [];
   for (const [i, date] of days.entries()) {
@@ -117,7 +125,7 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
       info(deps.logger, `skipped ${d.skipped.skill}: ${d.skipped.reason}`, { type: d.skipped.type });
     }
   }
-  const result: DailyResult = { timeZone, ranAt: now.toISOString(), from, to, spawnDate: to, days: dayResults, spawned, skipped };
+  const result: DailyResult = { timeZone, ranAt: now.toISOString(), from, to, spawnDate: to, days: dayResults, spawned, skipped, invariants };
   const bad = firstNonJsonValue(result);
   if (bad) throw new DailyJobResultError(`the daily result holds a non-finite number at ${bad}`);
   return result;
@@ -166,12 +174,20 @@ async function resolveRange(deps: JobDeps, o: DailyJobOptions, now: Date, timeZo
     if (o.from === undefined || o.to === undefined) throw new DailyJobInputError('a range needs both from and to');
     for (const d of [o.from, o.to]) if (!isIsoDate(d)) throw new DailyJobInputError(`not a calendar date (YYYY-MM-DD): "${d}"`);
     if (o.from > o.to) throw new DailyJobInputError(`from (${o.from}) is after to (${o.to})`);
-    return [o.from, o.to];
+    return checkedRange(deps, o.from, o.to, now, timeZone);
   }
   if (o.date !== undefined) {
     if (!isIsoDate(o.date)) throw new DailyJobInputError(`not a calendar date (YYYY-MM-DD): "${o.date}"`);
-    return [o.date, o.date];
+    return checkedRange(deps, o.date, o.date, now, timeZone);
   }
   const d = await previousBusinessDay(deps.db, now, timeZone);
   return [d, d];
+}
+
+/** The one range rule (src/jobs/dates.ts), its last day the business "yesterday" as of the run's clock. */
+async function checkedRange(deps: JobDeps, from: string, to: string, now: Date, timeZone: string): Promise<[string, string]> {
+  const lastCompleteDay = await previousBusinessDay(deps.db, now, timeZone);
+  const problem = dayRangeProblem(from, to, { lastCompleteDay, timeZone });
+  if (problem !== null) throw new DailyJobInputError(problem);
+  return [from, to];
 }

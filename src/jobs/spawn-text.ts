@@ -12,9 +12,18 @@ const TREATMENT: Record<SkillType, string> = {
   'source-optimizer': 'leads from the weak source are pre-screened and re-prioritised before an agent works them',
 };
 
+/** Longest segment (a lead source, free text written by another service) shown whole in a name. */
+export const SEGMENT_DISPLAY_MAX = 60;
+
+/** The segment as names and sentences show it: whole up to SEGMENT_DISPLAY_MAX characters, else cut, with its length. */
+export function displaySegment(segment: string): string {
+  const chars = [...segment];
+  return chars.length <= SEGMENT_DISPLAY_MAX ? segment : `${chars.slice(0, SEGMENT_DISPLAY_MAX - 12).join('')}… (${chars.length} chars)`;
+}
+
 /** e.g. `instant-responder for 2026-01-20`, or `source-optimizer (zillow) for 2026-01-20`. */
 export function skillName(b: Bottleneck, date: string): string {
-  return `${b.suggestedSkill}${b.segment === null ? '' : ` (${b.segment})`} for ${date}`;
+  return `${b.suggestedSkill}${b.segment === null ? '' : ` (${displaySegment(b.segment)})`} for ${date}`;
 }
 
 export function testName(b: Bottleneck, date: string): string {
@@ -24,11 +33,11 @@ export function testName(b: Bottleneck, date: string): string {
 /** One line: what went wrong, from the first piece of evidence. */
 export function problemDetected(b: Bottleneck): string {
   const first = b.evidence[0];
-  return `${b.type}${b.segment === null ? '' : ` (${b.segment})`}: ${first ? first.summary : `${b.metric} = ${b.currentValue}`}`;
+  return `${b.type}${b.segment === null ? '' : ` (${displaySegment(b.segment)})`}: ${first ? first.summary : `${b.metric} = ${b.currentValue}`}`;
 }
 
 export function hypothesis(b: Bottleneck): string {
-  return `With ${b.suggestedSkill}, ${b.metric}${b.segment === null ? '' : ` for ${b.segment}`} moves from ${fmt(b.currentValue)} towards ${fmt(b.targetValue)} compared with the current process.`;
+  return `With ${b.suggestedSkill}, ${b.metric}${b.segment === null ? '' : ` for ${displaySegment(b.segment)}`} moves from ${fmt(b.currentValue)} towards ${fmt(b.targetValue)} compared with the current process.`;
 }
 
 export const CONTROL_DESCRIPTION = 'current process, unchanged';

@@ -65,14 +65,17 @@ for (const target of await dbTargets()) {
         assert.ok(Math.abs((m['qualification_rate'] as number) - 2 / 3) < 1e-12);
         assert.equal(m['validation_accuracy'], 0.8); // latest on or before D
         assert.equal(m['invalid_rows_count'], 3);
-        assert.deepEqual(m['invalid_rows'], { contacted_before_created: 1, qualified_before_contacted: 1,
+        assert.deepEqual(m['invalid_rows'], { non_finite_time: 0, contacted_before_created: 1, qualified_before_contacted: 1,
           closed_before_created: 0, missing_timestamp: 1, unknown_status: 0, implausible_delay: 0 });
-        // trailing 30 days ending D: every lead but 5
+        // trailing 30 days ending D: every lead but 5, as of the end of D (lh_lead_facts): events after D
+        // have not happened yet (leads 3 and 9 are not contacted), invalid leads (6, 9) are counted in
+        // `leads` but not in `valid_leads` nor in the conversion rate; lead 7's status says contacted and
+        // qualified (times missing): counted as such, and as a missing_timestamp row above
         assert.deepEqual(m.source_metrics, {
-          cold_call: { leads: 1, new_today: 1, contacted: 1, converted: 0, conversion_rate: 0 },
-          direct_mail: { leads: 1, new_today: 1, contacted: 0, converted: 1, conversion_rate: 1 },
-          referral: { leads: 3, new_today: 2, contacted: 2, converted: 2, conversion_rate: 0.666667 },
-          zillow: { leads: 3, new_today: 1, contacted: 3, converted: 1, conversion_rate: 0.333333 },
+          cold_call: { leads: 1, new_today: 1, contacted: 1, valid_leads: 0, converted: 0, conversion_rate: null },
+          direct_mail: { leads: 1, new_today: 1, contacted: 1, valid_leads: 1, converted: 1, conversion_rate: 1 },
+          referral: { leads: 3, new_today: 2, contacted: 2, valid_leads: 3, converted: 2, conversion_rate: 0.666667 },
+          zillow: { leads: 3, new_today: 1, contacted: 1, valid_leads: 2, converted: 0, conversion_rate: 0 },
         });
         // the stored row says the same
         const stored = await db.query<{ new_leads_count: number; avg_response_time_hours: number }>(

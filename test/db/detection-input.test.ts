@@ -76,8 +76,9 @@ for (const target of await dbTargets()) {
         assertSummary(b.daysToQualify, [4, 2, 1], 1 / 1440);
         // pooled ranks: 1r 1b | 2r 2b | 4r | 8 | 24 24 | 72 → recent 1.5 + 3.5 + 5 = 10; ties 3 × (2³ − 2)
         assert.deepEqual(input.responseRanks, { nRecent: 3, nBaseline: 6, rankSumRecent: 10, tieTermSum: 18 });
-        // contact cohorts: created 03-12..03-18 (1, 2, 3 contacted; 11 not; 6 and 9 nonsense) and 02-12..03-11
-        assert.deepEqual(input.contactCohorts.recent, { range: { from: '2026-03-12', to: '2026-03-18' }, n: 4, successes: 3, fast: 1 });
+        // contact cohorts: created 03-12..03-18 (1, 2, 3 contacted; 11 not; 6 nonsense; 9 contacted per its
+        // status, the time missing: counted as contacted, as the A/B outcome counts it, never as fast) and 02-12..03-11
+        assert.deepEqual(input.contactCohorts.recent, { range: { from: '2026-03-12', to: '2026-03-18' }, n: 5, successes: 4, fast: 1 });
         assert.deepEqual(input.contactCohorts.baseline, { range: { from: '2026-02-12', to: '2026-03-11' }, n: 6, successes: 5, fast: 1 });
         // qualify cohorts: contacted 03-07..03-13 (13 after 9 days: no; 14: yes) and 02-07..03-06 (7, 10, 15 yes; 8, 12 no)
         assert.deepEqual(input.qualifyCohorts.recent, { range: { from: '2026-03-07', to: '2026-03-13' }, n: 2, successes: 1 });

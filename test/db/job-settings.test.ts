@@ -87,6 +87,9 @@ for (const target of await dbTargets()) {
         await assert.rejects(runDailyJob(deps(db)), /lh_settings\.spawning is not valid JSON/);
         assert.equal(await count(db, 'lh_daily_metrics'), 0);
         assert.equal(await count(db, 'lh_spawned_skills'), 0);
+        // every stored setting is checked before either job writes: the analysis refuses the bad spawning row too
+        await assert.rejects(runAnalysisJob(deps(db)), /lh_settings\.spawning is not valid JSON/);
+        await setSetting(db, 'spawning', '{}');
         await setSetting(db, 'decision', '{"seed": {"killBelowLiftPct": 20}}'); // above KEEP's 10 %: contradictory
         await assert.rejects(runAnalysisJob(deps(db)), /lh_settings\.decision is invalid: .*killBelowLiftPct/);
       } finally {

@@ -12,6 +12,7 @@ import { sqlState } from '../../src/db/port.ts';
 import { AnalysisSchemaError, runAnalysisJob } from '../../src/jobs/analyze.ts';
 import { DailySchemaError, runDailyJob } from '../../src/jobs/daily.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { SettingsError } from '../../src/jobs/settings.ts';
 import { dbTargets, postgresUrlOf, withFreshDb } from '../support/databases.ts';
 import { cli, errorLines } from './support.ts';
 import { buildReport } from '../../src/report/build.ts';
@@ -43,10 +44,11 @@ for (const target of targets) {
     }));
 
     for (const bad of ['abc', '2.5', '0', '-3', '', '100000']) {
-      it(`source_window_days = "${bad}": DailySchemaError naming the setting, nothing written`, () => withDb(target, async (db) => {
+      it(`source_window_days = "${bad}": SettingsError naming the setting and the value, nothing written`, () => withDb(target, async (db) => {
         await setting(db, 'source_window_days', bad);
+        // the database's rule for the key (lh_setting_problem), quoting the value as SQL does
         await assert.rejects(runDailyJob(deps(db), { from: '2026-01-18', to: '2026-01-20' }), (e: unknown) =>
-          e instanceof DailySchemaError && e.message === `lh_settings.source_window_days must be a whole number of days from 1 to 36500, got "${bad}"`);
+          e instanceof SettingsError && e.message === `lh_settings.source_window_days must be a whole number of days from 1 to 36500, got '${bad}'`);
         assert.deepEqual(await written(db), [0, 0, 0]);
       }));
     }

@@ -5,7 +5,6 @@
  * only fires when a result column actually changes (the same run twice writes nothing).
  */
 import type { Queryable } from '../port.ts';
-import { missingSchemaObjects } from './schema-check.ts';
 
 export interface AbTestRow extends Record<string, unknown> {
   id: number;
@@ -26,12 +25,6 @@ export interface AbTestRow extends Record<string, unknown> {
 const TEST_COLUMNS = `id, test_name, skill_id, metric_tracked, segment, traffic_allocation_pct::float8 as traffic_allocation_pct,
   min_sample_size, planned_sample_size, confidence_level::float8 as confidence_level, status, policy, started_at,
   max_duration_days`;
-
-/** Tables the analysis reads or writes that the database lacks (empty when migrated). */
-export function missingAnalysisSchema(db: Queryable): Promise<string[]> {
-  return missingSchemaObjects(db, ['public.lh_ab_tests', 'public.lh_spawned_skills', 'public.lh_lead_status',
-    'public.lh_validation_history', 'public.lh_feedback_log']);
-}
 
 /** Ids (and status) of the tests to analyse: every running test, or exactly the listed ids. */
 export async function queryTestsToAnalyse(db: Queryable, testIds: readonly number[] | undefined): Promise<Array<{ id: number; status: string }>> {

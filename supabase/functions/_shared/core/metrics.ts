@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The metric names an experiment can track (SPEC §2, `lh_ab_tests.metric_tracked`) and which way is
+ * The metric names an experiment can track (docs/design.md §2, `lh_ab_tests.metric_tracked`) and which way is
  * better for each. One closed union, so a typo is a compile error rather than a silent mismatch.
  */
 export const TRACKED_METRICS = [

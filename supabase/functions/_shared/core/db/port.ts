@@ -20,7 +20,7 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**
    * Run `fn` inside one transaction: committed when it resolves, rolled back when it throws.
-   * Writes that belong together go through here (SPEC: no partial state after a failure).
+   * Writes that belong together go through here (docs/design.md §6: no partial state after a failure).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

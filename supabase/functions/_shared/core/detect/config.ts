@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Detection configuration: the seed's fixed thresholds (SPEC §3 step 2) are the defaults, plus the
+ * Detection configuration: the seed's fixed thresholds (docs/design.md §3 step 2) are the defaults, plus the
  * windows, minimum volumes and significance levels of the baseline-drop tests. One defaults object,
  * validated user overrides merged over it by `parseDetectionConfig` (config-schema.ts).
  */
@@ -82,7 +82,7 @@ export interface DetectionConfig {
   readonly severity: SeverityCutoffs;
 }
 
-/** The seed's thresholds and targets; statistical settings from research/detection-and-simulation.md. */
+/** The seed's thresholds and targets; statistical settings explained in src/detect/README.md. */
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   recentDays: 7,
   baselineDays: 28,

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Bottleneck detection (SPEC §3 step 2): pure — window summaries in, bottlenecks out. Runs the five
+ * Bottleneck detection (docs/design.md §3 step 2): pure — window summaries in, bottlenecks out. Runs the five
  * rules; each yields at most one bottleneck (one per source for weak_lead_source) carrying every
  * trigger that fired as evidence. Absent data never fires. Method: src/detect/README.md.
  */

@@ -24,7 +24,7 @@ export interface DurationSummary {
   readonly varianceLog: number | null;
 }
 
-/** Event-dated funnel figures of one window (SPEC metric definitions, summed over the window's days). */
+/** Event-dated funnel figures of one window (docs/design.md §2 "Metric definitions", summed over the window's days). */
 export interface FunnelWindow {
   readonly range: DayRange;
   readonly newLeads: number;

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Results by lead source, reported beside the total (SPEC §4 guards; the seed: "a skill might work for
+ * Results by lead source, reported beside the total (docs/design.md §4 guards; the seed: "a skill might work for
  * Zillow leads but not referrals"). Each source is compared with the metric's own test; the p-values are
  * Holm-adjusted across the sources (family-wise error), so a "significant" source is not the luck of
  * looking at many. Descriptive only: the decision is made on the total.

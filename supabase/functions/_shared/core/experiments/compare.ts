@@ -2,7 +2,7 @@
 /**
  * Treatment vs control for one metric (pure): the metric's value per group, the relative lift (always
  * "positive = treatment better", so for lower-is-better durations the sign is flipped), the fixed-horizon
- * test the SPEC names for the metric's kind, and intervals. Never returns NaN or Infinity: what cannot be
+ * test docs/design.md §4 names for the metric's kind, and intervals. Never returns NaN or Infinity: what cannot be
  * computed is null with a reason.
  */
 import { METRIC_KIND, lowerIsBetter, type TrackedMetric } from '../metrics.ts';

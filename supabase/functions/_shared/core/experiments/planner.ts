@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The planner (SPEC §4): how many units per group a test needs, and how long that takes.
+ * The planner (docs/design.md §4): how many units per group a test needs, and how long that takes.
  * min_sample_size = max(100, the smallest n per group with 80 % power to END IN KEEP when the true value is
  * the test's target) — power for the decision rule actually used (p < 0.05 AND observed lift > 10 %, or
  * the sequential policy's confidence sequence), not only for "p < 0.05". A target whose lift is not above

@@ -1,20 +1,23 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The weekly A/B analysis job (SPEC §4), used by `lh-brain analyze` and the lead-hunter-ab-analysis edge
+ * The weekly A/B analysis job (docs/design.md §4), used by `lh-brain analyze` and the lead-hunter-ab-analysis edge
  * function. For each running test (or the listed ones): one transaction with a per-test advisory lock and a
  * `status = 'running'` guard; outcomes counted in SQL by `metric_tracked`; the test's policy (or the
  * override) decides; every result column of lh_ab_tests is written only when it changes, and a KEEP/KILL
  * completes the test and moves its skill (active / killed, actual_lift_pct, decision_made_at = clock).
  * A missing skill is reported, not fatal; a failure in one test is reported and the others still run.
+ * Before the tests, the skill/test pairing is healed (lh_heal_skill_invariants: a testing skill whose test
+ * ended outside the analysis is resolved, a running test whose skill is not testing is reported), in
+ * `invariants` of the result.
  */
 import {
-  decideSkill, lockTestForAnalysis, missingAnalysisSchema, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
+  decideSkill, lockTestForAnalysis, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
   writeTestResult, type AbTestRow,
 } from '../db/queries/analysis-tests.ts';
 import { queryTestStats } from '../db/queries/test-outcomes.ts';
 import type { Queryable } from '../db/port.ts';
 import type { SourceResult } from '../experiments/by-source.ts';
-import { decisionFromSetting, readSettingDocuments } from './settings.ts';
+import { checkStoredSettings, decisionFromSetting, readSettingDocuments } from './settings.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
 import { evaluateTest, type GroupReport } from '../experiments/evaluate.ts';
 import { isFinal, type Decision, type PolicyName, type Recommendation } from '../experiments/types.ts';
@@ -22,7 +25,8 @@ import { warn } from '../logger.ts';
 import { isTrackedMetric, type TrackedMetric } from '../metrics.ts';
 import type { Interval } from '../stats/index.ts';
 import type { JobDeps } from './deps.ts';
-import { notMigratedMessage } from '../db/queries/schema-check.ts';
+import { ANALYSIS_JOB_OBJECTS, missingSchemaObjects, notMigratedMessage } from '../db/queries/schema-check.ts';
+import { healSkillInvariants, warnInvariantHealing, type InvariantHealing } from '../db/queries/skill-invariants.ts';
 
 export interface AnalysisOptions {
   /** Decide every test with this policy instead of its own lh_ab_tests.policy. */
@@ -74,6 +78,8 @@ export interface AnalysisResult {
     readonly notEnoughData: number; readonly blockedSrm: number; readonly skipped: number; readonly failed: number;
     readonly updated: number;
   };
+  /** The skill/test pairing healed before the tests were analysed (both lists empty when it held). */
+  readonly invariants: InvariantHealing;
 }
 
 function policyOf(row: AbTestRow, override: PolicyName | undefined): PolicyName {
@@ -142,14 +148,19 @@ export class AnalysisSchemaError extends Error {
 /** Analyses the running tests (or `options.testIds`) as of the clock's now; see the module comment. */
 export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {}): Promise<AnalysisResult> {
   const asOf = deps.clock.now();
-  const missing = await missingAnalysisSchema(deps.db);
+  const missing = await missingSchemaObjects(deps.db, ANALYSIS_JOB_OBJECTS);
   if (missing.length > 0) {
     throw new AnalysisSchemaError(notMigratedMessage(missing));
   }
+  // the lead facts read lh_settings.max_plausible_delay_days: every stored setting is checked first
+  await checkStoredSettings(deps.db);
   // an explicit override (tests, simulator) wins; else the thresholds stored in lh_settings.decision
   const config = options.config !== undefined
     ? resolveDecisionConfig(options.config)
     : decisionFromSetting((await readSettingDocuments(deps.db, ['decision'])).decision);
+  // the first write, after every check: a testing skill whose test ended elsewhere is resolved here
+  const invariants = await healSkillInvariants(deps.db, asOf);
+  warnInvariantHealing(deps.logger, invariants);
   const listed = await queryTestsToAnalyse(deps.db, options.testIds);
   const found = new Set(listed.map((t) => t.id));
   const tests: TestReport[] = (options.testIds ?? [])
@@ -168,5 +179,5 @@ export async function runAnalysisJob(deps: JobDeps, options: AnalysisOptions = {
     if (t.kind === 'analyzed') for (const w of t.warnings) warn(deps.logger, `test ${t.testId}: ${w}`);
   }
   tests.sort((a, b) => a.testId - b.testId);
-  return { asOf: asOf.toISOString(), policyOverride: options.policy ?? null, tests, counts: countReports(tests) };
+  return { asOf: asOf.toISOString(), policyOverride: options.policy ?? null, tests, counts: countReports(tests), invariants };
 }

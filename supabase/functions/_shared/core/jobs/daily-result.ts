@@ -8,6 +8,9 @@
 import type { Bottleneck, BottleneckType, SkillType } from '../detect/types.ts';
 import type { SourceFeedbackRow } from '../db/queries/feedback-summary.ts';
 import type { TrackedMetric } from '../metrics.ts';
+import type { InvariantHealing } from '../db/queries/skill-invariants.ts';
+
+export type { InvariantHealing, ResolvedSkill, UnpairedRunningTest } from '../db/queries/skill-invariants.ts';
 
 export interface SourceMetrics {
   readonly leads: number;
@@ -134,6 +137,11 @@ export interface DailyResult {
   readonly days: readonly DayResult[];
   readonly spawned: readonly Spawned[];
   readonly skipped: readonly Skipped[];
+  /**
+   * The skill/test pairing healed before the days ran: testing skills without a running test resolved,
+   * running tests whose skill is not testing reported (both empty when the invariant held).
+   */
+  readonly invariants: InvariantHealing;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));

@@ -6,7 +6,10 @@
  *   spawning  — killCooldownDays, keptCooldownDays, trafficAllocationPct, confidenceLevel
  *   decision  — overrides of DEFAULT_DECISION_CONFIG (src/experiments/decision-config.ts)
  * Every document is validated strictly (an unknown key is an error, not a silent default) before a job
- * writes anything; the error names the setting and the path of each problem.
+ * writes anything; the error names the setting and the path of each problem. The scalar settings
+ * (business_time_zone, source_window_days, max_plausible_delay_days) and the shape of every row are ruled
+ * by the database (lh_setting_problem, migration 20261201000100), which also reads them: checkStoredSettings
+ * asks it for every problem at once.
  */
 import { z } from 'zod';
 import type { Queryable } from '../db/port.ts';
@@ -86,4 +89,21 @@ export function decisionFromSetting(doc: unknown): DecisionConfig {
   } catch (err) {
     throw new SettingsError(`lh_settings.decision is invalid: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * Every problem of the stored settings, as the database's own rule (lh_settings_problems) sees them:
+ * an unknown key, a day count that is not a whole number from 1 to 36500, a time zone that is not an IANA
+ * name (a POSIX offset such as 'UTC+5' is read by PostgreSQL as UTC−5), a document that is not a JSON object.
+ * Throws one SettingsError naming each key and value; call it before a job writes anything.
+ */
+export async function checkStoredSettings(db: Queryable): Promise<void> {
+  const rows = await db.query<{ key: string; problem: string }>('select key, problem from public.lh_settings_problems()');
+  if (rows.length > 0) throw new SettingsError(rows.map((r) => r.problem).join('; '));
+}
+
+/** The database's objection to `value` as the setting `key`, or null when it would be accepted. */
+export async function settingProblem(db: Queryable, key: string, value: string): Promise<string | null> {
+  const [row] = await db.query<{ problem: string | null }>('select public.lh_setting_problem($1, $2) as problem', [key, value]);
+  return row?.problem ?? null;
 }

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Spawning (SPEC §3 step 3): for each bottleneck, skip when its skill type is already testing, when a skill
+ * Spawning (docs/design.md §3 step 3): for each bottleneck, skip when its skill type is already testing, when a skill
  * of that type was killed less than `killCooldownDays` before the run's clock, or when a test already runs
  * on the same metric (and segment); otherwise insert the skill and its A/B test in ONE transaction.
  *

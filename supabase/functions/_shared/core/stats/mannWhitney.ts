@@ -1,7 +1,7 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
  * Mann–Whitney U (Wilcoxon rank-sum) test from rank sums computed in SQL — a rank test for skewed
- * durations (SPEC §4). SQL computes, over the pooled sample with average ranks for ties:
+ * durations (docs/design.md §4). SQL computes, over the pooled sample with average ranks for ties:
  * rankSum1 = Σ rank over group 1, tieTermSum = Σ (t³ − t) over groups of t tied values.
  */
 import { clampProbability, normalSf } from './distributions.ts';

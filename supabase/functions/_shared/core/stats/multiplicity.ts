@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Multiple-testing corrections for results by lead source (SPEC §4 guards). Both return adjusted
+ * Multiple-testing corrections for results by lead source (docs/design.md §4 guards). Both return adjusted
  * p-values in the input order, matching R's p.adjust.
  */
 import { invalid, type InvalidInput } from './result.ts';

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Sample size and power for conversion-rate tests (SPEC §4: min_sample_size = max(100, the size that
+ * Sample size and power for conversion-rate tests (docs/design.md §4: min_sample_size = max(100, the size that
  * gives 80 % power to reach the test's target under the decision rule)).
  */
 import { normalCdf, normalQuantile } from './distributions.ts';

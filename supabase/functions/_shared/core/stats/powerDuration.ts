@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Power and sample size for duration metrics (hours/days; lower is better; SPEC §4), planned for a
+ * Power and sample size for duration metrics (hours/days; lower is better; docs/design.md §4), planned for a
  * Welch test on the means and the seed's KEEP rule with lift = (control − treatment)/control in %.
  */
 import { normalCdf, normalQuantile, studentTQuantile } from './distributions.ts';

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Two-proportion comparison for conversion metrics (SPEC §4: pooled two-sided z-test; lift in %).
+ * Two-proportion comparison for conversion metrics (docs/design.md §4: pooled two-sided z-test; lift in %).
  */
 import { normalTwoSidedP, zForConfidence } from './distributions.ts';
 import {

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Shared machinery for planning under the seed's KEEP rule (SPEC §4: KEEP if lift > 10 % and
+ * Shared machinery for planning under the seed's KEEP rule (docs/design.md §4: KEEP if lift > 10 % and
  * p < 0.05). The KEEP event at one look is two conditions on the two group estimates, so we compute
  * its probability under a normal approximation by one-dimensional numerical integration.
  */

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Always-valid inference for the `sequential` policy (SPEC §4): the two-sided normal-mixture
+ * Always-valid inference for the `sequential` policy (docs/design.md §4): the two-sided normal-mixture
  * confidence sequence of Howard, Ramdas, McAuliffe & Sekhon, "Time-uniform, nonparametric,
  * nonasymptotic confidence sequences", Ann. Statist. 49(2), 2021 (arXiv:1810.08240), used in its
  * asymptotic (plug-in variance) form as GrowthBook does.

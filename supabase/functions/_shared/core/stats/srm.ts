@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * Sample-ratio mismatch (SRM) guard (SPEC §4): a chi-square goodness-of-fit test of the observed
+ * Sample-ratio mismatch (SRM) guard (docs/design.md §4): a chi-square goodness-of-fit test of the observed
  * group sizes against the configured split. A mismatch means assignment or logging is broken and
  * blocks any decision.
  */

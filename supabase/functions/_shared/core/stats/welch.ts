@@ -1,7 +1,7 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
  * Welch's unequal-variance t-test from per-group summary statistics (the app aggregates in SQL and
- * never sees rows). Used for duration metrics (SPEC §4).
+ * never sees rows). Used for duration metrics (docs/design.md §4).
  */
 import { studentTQuantile, studentTTwoSidedP } from './distributions.ts';
 import {

@@ -5,7 +5,7 @@
  * on zone names and DST rules (and the core needs no Intl time-zone support).
  */
 import type { Queryable } from '../port.ts';
-import { missingSchemaObjects } from './schema-check.ts';
+import { DAILY_JOB_OBJECTS, missingSchemaObjects } from './schema-check.ts';
 
 /** The zone named by the caller, else lh_settings.business_time_zone, else UTC; `known` is false for a name PostgreSQL does not know. */
 export async function resolveBusinessTimeZone(db: Queryable, requested: string | undefined): Promise<{ timeZone: string; known: boolean }> {
@@ -33,25 +33,7 @@ export async function previousBusinessDay(db: Queryable, now: Date, timeZone: st
   return d;
 }
 
-/** Names of the tables/functions the daily job needs that the database lacks (empty when migrated). */
+/** Names of the objects the daily job uses (DAILY_JOB_OBJECTS) that the database lacks (empty when migrated). */
 export function missingDailySchema(db: Queryable): Promise<string[]> {
-  return missingSchemaObjects(db, ['public.lh_settings', 'public.lh_spawned_skills', 'public.lh_ab_tests',
-    'public.lh_update_daily_metrics(date,text,integer)', 'public.lh_update_pattern_performance(date,text)']);
-}
-
-/**
- * lh_settings.source_window_days as stored (null when the row is absent), so the job can reject a value
- * that lh_update_daily_metrics would cast to integer with a bare "invalid input syntax" error.
- */
-export async function sourceWindowSetting(db: Queryable): Promise<string | null> {
-  const rows = await db.query<{ value: string }>(
-    `select s.value from public.lh_settings s where s.key = 'source_window_days'`);
-  return rows[0]?.value ?? null;
-}
-
-/** A source window the SQL accepts: a whole number of days from 1 to 36500 (surrounding spaces allowed). */
-export function isValidSourceWindow(value: string): boolean {
-  if (!/^\s*\d{1,5}\s*$/.test(value)) return false;
-  const n = Number(value.trim());
-  return n >= 1 && n <= 36500;
+  return missingSchemaObjects(db, DAILY_JOB_OBJECTS);
 }

@@ -3,7 +3,7 @@
  * lh_detected_bottlenecks (migration 20261125000600): the bottlenecks the daily job detected per metric
  * day, with what spawning decided for them. Each write is ONE statement, so it is atomic without an
  * explicit transaction, and idempotent: a row changes only when a value differs (`is distinct from`),
- * and the unique index on (metric_date, bottleneck_type, coalesce(segment, '')) turns concurrent runs of
+ * and the unique index on (metric_date, bottleneck_type, md5(coalesce(segment, ''))) turns concurrent runs of
  * the same day into updates of one row instead of duplicates.
  */
 import type { Bottleneck, BottleneckType } from '../../detect/types.ts';
@@ -44,7 +44,7 @@ written as (
   select $1::date, i.bottleneck_type, i.segment, i.severity, i.metric_tracked, i.current_value, i.target_value,
     i.suggested_skill, i.evidence, $3::timestamptz
   from input i
-  on conflict (metric_date, bottleneck_type, coalesce(segment, '')) do update
+  on conflict (metric_date, bottleneck_type, md5(coalesce(segment, ''))) do update
     set severity = excluded.severity, metric_tracked = excluded.metric_tracked, current_value = excluded.current_value,
         target_value = excluded.target_value, suggested_skill = excluded.suggested_skill, evidence = excluded.evidence,
         detected_at = excluded.detected_at

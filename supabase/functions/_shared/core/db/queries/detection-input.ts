@@ -1,13 +1,15 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The SQL that feeds bottleneck detection (SPEC §3 step 2): five set-based queries, each returning a
+ * The SQL that feeds bottleneck detection (docs/design.md §3 step 2): five set-based queries, each returning a
  * handful of summary rows (never lead rows), for a recent window and the trailing baseline before it,
  * with day boundaries in the business time zone. Cohort windows are shifted back by their maturity so
  * every lead had time to reach its outcome; outcomes after the end of D are ignored, so a run "as of" an
- * old date sees what was known then. Nonsense timestamps (contacted before created, qualified before
- * contacted, a status without its timestamp) are excluded from averages and cohorts.
+ * old date sees what was known then. Every lead is read through lh_lead_facts (the one definition of a
+ * lead's facts, shared with lh_update_daily_metrics and the A/B outcomes): an invalid lead is kept out
+ * of every average and cohort, and counted.
  */
 import type { Queryable } from '../port.ts';
+import { isConnectionLost, isStatementCancelled } from '../faults.ts';
 import type { DetectionConfig } from '../../detect/config.ts';
 import {
   dayRange, isIsoDate, windowOffsets,
@@ -29,27 +31,35 @@ const LOG_FLOOR_DAYS = 1 / 1440;
 
 type Which = 'recent' | 'baseline';
 
-/** Bounds as timestamptz: $1 = D, $2 = zone, $3..$6 = recent from/to and baseline from/to (days before D). */
-const BOUNDS = `b as (
+/**
+ * Bounds as timestamptz: $1 = D, $2 = zone, $3..$6 = recent from/to and baseline from/to (days before D).
+ * as_of is the last instant of D: every lead is read through lh_lead_facts as of then (migration
+ * 20261201000100), so an event after D has not happened yet and validity is the daily metrics' own.
+ */
+const BOUNDS = `b as materialized (
   select ($1::date - $3::int)::timestamp at time zone $2::text as r_start,
          ($1::date - $4::int + 1)::timestamp at time zone $2::text as r_end,
          ($1::date - $5::int)::timestamp at time zone $2::text as b_start,
          ($1::date - $6::int + 1)::timestamp at time zone $2::text as b_end,
-         ($1::date + 1)::timestamp at time zone $2::text as d_end)`;
+         ($1::date + 1)::timestamp at time zone $2::text - interval '1 microsecond' as as_of,
+         public.lh_max_plausible_delay() as max_delay)`;
+/**
+ * The leads a query reads, with their facts (f); `where` filters on the raw, indexed columns of l. Each
+ * query computes its per-lead columns in a MATERIALIZED CTE: lh_lead_facts is inlined, and PostgreSQL
+ * would otherwise evaluate a fact's whole expression again inside every aggregate that reads it.
+ */
+const FACTS = 'public.lh_lead_status l cross join b cross join lateral public.lh_lead_facts(l, b.as_of, b.max_delay) f';
 const win = (col: string) =>
   `case when ${col} >= b.r_start and ${col} < b.r_end then 'recent' when ${col} >= b.b_start and ${col} < b.b_end then 'baseline' end`;
 const inAny = (col: string) => `(${col} >= b.b_start and ${col} < b.r_end)`;
 const WINDOWS = `(values ('recent'), ('baseline')) as w(w)`;
 
 const FUNNEL_SQL = `with ${BOUNDS},
-ev as (
-  select ${win('l.created_at')} as w_new, ${win('l.contacted_at')} as w_contacted,
-    ${win('l.qualified_at')} as w_qualified, ${win('l.closed_at')} as w_closed,
-    case when l.contacted_at >= l.created_at
-      then extract(epoch from l.contacted_at - l.created_at)::float8 / 3600 end as resp_h,
-    case when l.qualified_at >= l.contacted_at and l.contacted_at >= l.created_at
-      then extract(epoch from l.qualified_at - l.contacted_at)::float8 / 86400 end as qual_d
-  from public.lh_lead_status l cross join b
+ev as materialized (
+  select ${win('f.created_at')} as w_new, ${win('f.contacted_at')} as w_contacted,
+    ${win('f.qualified_at')} as w_qualified, ${win('f.closed_at')} as w_closed,
+    f.has_problem, f.response_hours as resp_h, f.qualify_hours / 24 as qual_d
+  from ${FACTS}
   where ${inAny('l.created_at')} or ${inAny('l.contacted_at')} or ${inAny('l.qualified_at')} or ${inAny('l.closed_at')}
 ),
 -- logs only of valid durations: greatest() ignores nulls, so greatest(null, floor) would be the floor
@@ -73,17 +83,16 @@ select w.w,
   (var_samp(e.qual_d) filter (where e.w_qualified = w.w))::float8 as qual_var,
   (avg(e.qual_log) filter (where e.w_qualified = w.w))::float8 as qual_log_mean,
   (var_samp(e.qual_log) filter (where e.w_qualified = w.w))::float8 as qual_log_var,
-  count(*) filter (where (e.w_contacted = w.w and e.resp_h is null)
-    or (e.w_qualified = w.w and e.qual_d is null))::int as invalid_rows
+  count(*) filter (where e.has_problem and w.w in (e.w_new, e.w_contacted, e.w_qualified, e.w_closed))::int as invalid_rows
 from ${WINDOWS} left join e on true
 group by w.w`;
 
-/** Average ranks over the pooled response times of both windows; Σ(t²−1) per row = Σ(t³−t) per tie group. */
+/** Average ranks over the pooled (valid) response times of both windows; Σ(t²−1) per row = Σ(t³−t) per tie group. */
 const RANKS_SQL = `with ${BOUNDS},
 r as (
-  select (l.contacted_at >= b.r_start) as is_recent, extract(epoch from l.contacted_at - l.created_at)::float8 as s
-  from public.lh_lead_status l cross join b
-  where ${inAny('l.contacted_at')} and l.contacted_at >= l.created_at
+  select (f.contacted_at >= b.r_start) as is_recent, f.response_hours as s
+  from ${FACTS}
+  where ${inAny('l.contacted_at')} and f.response_hours is not null
 ),
 ranked as (
   select is_recent, rank() over (order by s) as rk, count(*) over (partition by s) as t from r
@@ -94,64 +103,57 @@ select count(*) filter (where is_recent)::int as n_recent,
   coalesce(sum(t * t - 1), 0)::float8 as tie_term_sum
 from ranked`;
 
-/** Leads created in the shifted windows: contacted within $7 days, and within $8 hours. */
+/**
+ * Valid leads created in the shifted windows: contacted within $7 days (or contacted per its status, the
+ * time missing), and within $8 hours.
+ */
 const CONTACT_SQL = `with ${BOUNDS},
 c as (
-  select ${win('l.created_at')} as w,
-    coalesce((l.contacted_at is not null and l.contacted_at < l.created_at)
-      or (l.contacted_at is null and l.status in ('contacted', 'qualified', 'closed')), false) as invalid,
-    coalesce(l.contacted_at >= l.created_at and l.contacted_at < b.d_end
-      and l.contacted_at < l.created_at + make_interval(hours => $7::int * 24), false) as ok,
-    coalesce(l.contacted_at >= l.created_at and l.contacted_at < b.d_end
-      and l.contacted_at <= l.created_at + make_interval(secs => $8::float8 * 3600), false) as fast
-  from public.lh_lead_status l cross join b
-  where ${inAny('l.created_at')}
+  select ${win('f.created_at')} as w,
+    coalesce(f.contacted_at < f.created_at + make_interval(hours => $7::int * 24), f.contacted) as ok,
+    coalesce(f.contacted_at <= f.created_at + make_interval(secs => $8::float8 * 3600), false) as fast
+  from ${FACTS}
+  where ${inAny('l.created_at')} and f.is_valid
 )
 select w.w,
-  count(*) filter (where c.w = w.w and not c.invalid)::int as n,
-  count(*) filter (where c.w = w.w and not c.invalid and c.ok)::int as successes,
-  count(*) filter (where c.w = w.w and not c.invalid and c.fast)::int as fast
+  count(*) filter (where c.w = w.w)::int as n,
+  count(*) filter (where c.w = w.w and c.ok)::int as successes,
+  count(*) filter (where c.w = w.w and c.fast)::int as fast
 from ${WINDOWS} left join c on true
 group by w.w`;
 
-/** Leads validly contacted in the shifted windows: qualified within $7 days of the contact. */
+/** Valid leads contacted in the shifted windows: qualified within $7 days of the contact. */
 const QUALIFY_SQL = `with ${BOUNDS},
 q as (
-  select ${win('l.contacted_at')} as w,
-    coalesce((l.qualified_at is not null and l.qualified_at < l.contacted_at)
-      or (l.qualified_at is null and l.status = 'qualified'), false) as invalid,
-    coalesce(l.qualified_at >= l.contacted_at and l.qualified_at < b.d_end
-      and l.qualified_at < l.contacted_at + make_interval(hours => $7::int * 24), false) as ok
-  from public.lh_lead_status l cross join b
-  where ${inAny('l.contacted_at')} and l.contacted_at >= l.created_at
+  select ${win('f.contacted_at')} as w,
+    coalesce(f.converted_at < f.contacted_at + make_interval(hours => $7::int * 24), f.converted) as ok
+  from ${FACTS}
+  where ${inAny('l.contacted_at')} and f.is_valid
 )
 select w.w,
-  count(*) filter (where q.w = w.w and not q.invalid)::int as n,
-  count(*) filter (where q.w = w.w and not q.invalid and q.ok)::int as successes
+  count(*) filter (where q.w = w.w)::int as n,
+  count(*) filter (where q.w = w.w and q.ok)::int as successes
 from ${WINDOWS} left join q on true
 group by w.w`;
 
-/** Per source: the threshold window ($7..$8 days before D) and the shifted recent/baseline cohorts. */
+/** Per source (valid leads): the threshold window ($7..$8 days before D) and the shifted recent/baseline cohorts. */
 const SOURCES_SQL = `with ${BOUNDS},
 bw as (select ($1::date - $7::int)::timestamp at time zone $2::text as w_start,
               ($1::date - $8::int + 1)::timestamp at time zone $2::text as w_end),
 s as (
-  select coalesce(nullif(l.source, ''), 'unknown') as src, ${win('l.created_at')} as w,
-    (l.created_at >= bw.w_start and l.created_at < bw.w_end) as in_window,
-    coalesce(least(l.qualified_at, l.closed_at) < l.created_at
-      or (l.qualified_at is null and l.closed_at is null and l.status in ('qualified', 'closed')), false) as invalid,
-    coalesce(least(l.qualified_at, l.closed_at) >= l.created_at and least(l.qualified_at, l.closed_at) < b.d_end
-      and least(l.qualified_at, l.closed_at) < l.created_at + make_interval(hours => $9::int * 24), false) as ok
-  from public.lh_lead_status l cross join b cross join bw
-  where ${inAny('l.created_at')} or (l.created_at >= bw.w_start and l.created_at < bw.w_end)
+  select f.source as src, ${win('f.created_at')} as w,
+    (f.created_at >= bw.w_start and f.created_at < bw.w_end) as in_window,
+    coalesce(f.converted_at < f.created_at + make_interval(hours => $9::int * 24), f.converted) as ok
+  from ${FACTS} cross join bw
+  where (${inAny('l.created_at')} or (l.created_at >= bw.w_start and l.created_at < bw.w_end)) and f.is_valid
 )
 select src,
-  count(*) filter (where in_window and not invalid)::int as window_n,
-  count(*) filter (where in_window and not invalid and ok)::int as window_successes,
-  count(*) filter (where w = 'recent' and not invalid)::int as recent_n,
-  count(*) filter (where w = 'recent' and not invalid and ok)::int as recent_successes,
-  count(*) filter (where w = 'baseline' and not invalid)::int as baseline_n,
-  count(*) filter (where w = 'baseline' and not invalid and ok)::int as baseline_successes
+  count(*) filter (where in_window)::int as window_n,
+  count(*) filter (where in_window and ok)::int as window_successes,
+  count(*) filter (where w = 'recent')::int as recent_n,
+  count(*) filter (where w = 'recent' and ok)::int as recent_successes,
+  count(*) filter (where w = 'baseline')::int as baseline_n,
+  count(*) filter (where w = 'baseline' and ok)::int as baseline_successes
 from s
 group by src
 order by src`;
@@ -164,9 +166,30 @@ left join public.lh_pattern_performance p
   on p.performance_date between $1::date - w.f and $1::date - w.t
 group by w.w`;
 
-/** The first day of data: the local date of the earliest lead (min() over the created_at index). */
+/**
+ * The first day of data: the local date of the earliest lead (min() over the created_at index); a
+ * '-infinity' written before the finite-times constraint is not a day.
+ */
 const HISTORY_SQL = `select to_char((min(l.created_at) at time zone $1::text)::date, 'YYYY-MM-DD') as first_day
-from public.lh_lead_status l`;
+from public.lh_lead_status l where l.created_at > '-infinity'`;
+
+/**
+ * The lead-reading statements with the parameters loadDetectionInput gives them, for EXPLAIN in the
+ * benchmark (bench/measures.ts): the callers of lh_lead_facts must still walk the event-time indexes.
+ */
+export function detectionStatementsForExplain(date: string, timeZone: string, config: DetectionConfig): Array<[string, string, unknown[]]> {
+  const base = [date, timeZone];
+  const funnel = offsetParams(windowOffsets(config));
+  const contact = windowOffsets(config, config.maturity.contactDays);
+  const qualify = windowOffsets(config, config.maturity.qualifyDays);
+  return [
+    ['detection funnel', FUNNEL_SQL, [...base, ...funnel, LOG_FLOOR_HOURS, LOG_FLOOR_DAYS]],
+    ['detection response ranks', RANKS_SQL, [...base, ...funnel]],
+    ['detection contact cohorts', CONTACT_SQL, [...base, ...offsetParams(contact), config.maturity.contactDays,
+      config.lowResponseRate.fastResponseHours]],
+    ['detection qualify cohorts', QUALIFY_SQL, [...base, ...offsetParams(qualify), config.maturity.qualifyDays]],
+  ];
+}
 
 type Num = number | null;
 interface FunnelRow { w: Which; new_leads: number; contacted: number; qualified: number; closed: number;
@@ -282,11 +305,10 @@ export async function loadDetectionInput(
     const historyStart = await loadHistoryStart(db, timeZone);
     return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, accuracy, sources, historyStart };
   } catch (err) {
-    if (err instanceof DetectionInputError) throw err;
+    // a lost session or a cancelled statement is what happened, not a detection problem: let it through
+    if (err instanceof DetectionInputError || isConnectionLost(err) || isStatementCancelled(err)) throw err;
     const detail = err instanceof Error ? err.message : String(err);
-    throw new DetectionInputError(
-      `detection input for ${date} in time zone "${timeZone}" could not be loaded: ${detail}` +
-      ' (check the time zone is an IANA name and the database is migrated)', { cause: err });
+    throw new DetectionInputError(`detection input for ${date} in time zone "${timeZone}" could not be loaded: ${detail}`, { cause: err });
   }
 }
 

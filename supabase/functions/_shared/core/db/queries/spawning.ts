@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The statements of one spawning decision (SPEC §3 step 3). All run on the transaction handle that first
+ * The statements of one spawning decision (docs/design.md §3 step 3). All run on the transaction handle that first
  * took the spawning lock, so concurrent daily runs decide one after another and see each other's inserts.
  */
 import type { Queryable } from '../port.ts';

@@ -1,67 +1,60 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The weekly analysis' outcome SQL (SPEC §4): per test and group, and per group and lead source, the
+ * The weekly analysis' outcome SQL (docs/design.md §4): per test and group, and per group and lead source, the
  * sufficient statistics of the per-unit outcome that `metric_tracked` names. Everything is counted and
  * summed in the database (GROUPING SETS); no lead row ever reaches the app.
  *
- * Per-unit outcomes, evaluated "as of" the run's clock ($2): a lead created after it does not exist yet,
- * and an event whose timestamp is after it has not happened yet.
- * - conversion_rate: unit = assigned lead; success = reached qualified or closed (a qualified_at or
- *   closed_at, or — for rows written without a timestamp — status qualified/closed).
- * - source_conversion_rate: the same over leads of the test's segment (its lead source).
- * - contact_rate: unit = assigned lead; success = contacted (contacted_at, or a status past `new`
- *   other than `lost` written without a timestamp).
- * - qualification_rate: unit = contacted lead (as above); success = reached qualified or closed.
- * - avg_response_time_hours: unit = contacted lead with contacted_at; value = hours created → contacted.
- * - avg_days_to_qualify: unit = qualified lead with contacted_at and qualified_at; value = days
- *   contacted → qualified.
- * - f1_score: unit = one validation of an assigned lead whose truth arrived (latest feedback with a
+ * Per-unit outcomes, evaluated "as of" the run's clock ($2) through lh_lead_facts (migration
+ * 20261201000100: the one definition of a lead's facts, shared with the daily metrics and detection): a
+ * lead created after it does not exist yet, and an event whose timestamp is after it has not happened yet.
+ * - conversion_rate: unit = valid assigned lead; success = reached qualified or closed.
+ * - source_conversion_rate: the same over leads of the test's segment (its normalised lead source).
+ * - contact_rate: unit = valid assigned lead; success = contacted.
+ * - qualification_rate: unit = valid contacted lead; success = reached qualified or closed.
+ * - avg_response_time_hours: unit = valid contacted lead; value = the facts' response_hours.
+ * - avg_days_to_qualify: unit = valid qualified lead; value = the facts' qualify_hours / 24.
+ * - f1_score: unit = one validation of a valid assigned lead whose truth arrived (latest feedback with a
  *   non-null `actual`, by validation_id or else by lead_id + pattern_name); success = predicted = actual.
  *   Named after the pattern F1 the bottleneck watches; per unit it is accuracy (correct / scored).
- * Nonsense: a lead whose timestamps are in an impossible order (contacted before created, qualified
- * before contacted/created, closed before created) is excluded from the test's outcomes and counted by
- * reason; so are validations without a prediction. Group sizes for the SRM check count every assigned
- * lead (the unit of randomisation), excluded or not.
+ * Invalid leads (every reason of lh_lead_facts: timestamps in an impossible order, a status without its
+ * timestamp, an implausible delay, a non-finite time) are excluded from the outcomes and counted by reason,
+ * as are validations without a prediction. Group sizes for the SRM check count every assigned lead (the
+ * unit of randomisation), excluded or not.
  */
 import type { Queryable } from '../port.ts';
 import { METRIC_KIND, type TrackedMetric } from '../../metrics.ts';
 
-/** A lead (alias l) excluded from the outcomes, by reason: timestamps in an impossible order, or outside the segment. */
-const BAD = {
-  contact: 'coalesce(l.contacted_at < l.created_at, false)',
-  qualify: 'coalesce(l.qualified_at < coalesce(l.contacted_at, l.created_at), false)',
-  close: 'coalesce(l.closed_at < l.created_at, false)',
-  segment: '($3::text is not null and l.source is distinct from $3::text)',
-} as const;
-
-/** The test's leads as of $2 (lh_lead_status_ab_test). */
+/**
+ * The test's leads as of $2 (lh_lead_status_ab_test), with their facts (lh_lead_facts) as of $2. The
+ * setting is read once: OFFSET 0 keeps the one-row sub-select from being pulled up, which would put the
+ * function call into every expression of the inlined facts (a call per lead and use).
+ */
 const TEST_LEADS = `public.lh_lead_status l
+    cross join (select public.lh_max_plausible_delay() as max_delay offset 0) s
+    cross join lateral public.lh_lead_facts(l, $2, s.max_delay) f
     where l.ab_test_id = $1 and l.ab_test_group in ('control', 'treatment') and l.created_at <= $2`;
 
-/** Every lead in the test as of $2, with its as-of event times and nonsense flags. */
-const LEADS_CTE = `
+/** Outside the test's segment (its normalised lead source). */
+const OFF_SEGMENT = '($3::text is not null and f.source is distinct from $3::text)';
+
+/**
+ * Every lead in the test as of $2 with its facts; `good` are the valid leads of the segment. Durations
+ * only for duration metrics: each fact is an expression PostgreSQL evaluates for every lead it is read for.
+ */
+function leadsCte(durations: boolean): string {
+  const d = durations ? 'f.response_hours, f.qualify_hours' : 'null::float8 as response_hours, null::float8 as qualify_hours';
+  return `
   leads as (
-    select l.id, l.ab_test_group as grp, coalesce(nullif(l.source, ''), 'unknown') as source, l.status,
-      l.created_at,
-      case when l.contacted_at <= $2 then l.contacted_at end as c_at,
-      case when l.qualified_at <= $2 then l.qualified_at end as q_at,
-      case when l.closed_at <= $2 then l.closed_at end as x_at,
-      -- a status written without its timestamp counts (as the daily metrics do), flagged for the report
-      (l.contacted_at is null and l.status in ('contacted', 'qualified', 'closed')) as contact_by_status,
-      (l.qualified_at is null and l.closed_at is null and l.status in ('qualified', 'closed')) as convert_by_status,
-      ${BAD.contact} as bad_contact,
-      ${BAD.qualify} as bad_qualify,
-      ${BAD.close} as bad_close,
-      ${BAD.segment} as off_segment
+    -- the reasons array only for leads with a problem (most have none: it is not built for them)
+    select l.id, l.ab_test_group as grp, f.source, f.is_valid,
+      case when f.has_problem then f.invalid_reasons else '{}'::text[] end as invalid_reasons, f.contacted, f.converted,
+      ${d}, ${OFF_SEGMENT} as off_segment
     from ${TEST_LEADS}
   ),
   good as (
-    select *,
-      (c_at is not null or contact_by_status) as contacted,
-      (q_at is not null or x_at is not null or convert_by_status) as converted
-    from leads
-    where not (bad_contact or bad_qualify or bad_close or off_segment)
+    select * from leads where is_valid and not off_segment
   )`;
+}
 
 /**
  * f1_score only: each validation of a good lead with its latest truth (feedback with a non-null `actual`
@@ -74,8 +67,8 @@ const LEADS_CTE = `
  */
 const F1_CTES = `,
   good_ids as not materialized (
-    select l.id, l.ab_test_group as grp, coalesce(nullif(l.source, ''), 'unknown') as source
-    from ${TEST_LEADS} and not (${BAD.contact} or ${BAD.qualify} or ${BAD.close} or ${BAD.segment})
+    select l.id, l.ab_test_group as grp, f.source
+    from ${TEST_LEADS} and f.is_valid and not ${OFF_SEGMENT}
   ),
   truths as (
     select g.grp, g.source, v.id as vid, v.predicted, f.actual, f.created_at, f.id as fid
@@ -102,10 +95,8 @@ const UNITS: Record<TrackedMetric, string> = {
   source_conversion_rate: `select grp, source, (case when converted then 1 else 0 end)::float8 as y from good`,
   contact_rate: `select grp, source, (case when contacted then 1 else 0 end)::float8 as y from good`,
   qualification_rate: `select grp, source, (case when converted then 1 else 0 end)::float8 as y from good where contacted`,
-  avg_response_time_hours: `select grp, source, (extract(epoch from c_at - created_at) / 3600.0)::float8 as y
-    from good where c_at is not null`,
-  avg_days_to_qualify: `select grp, source, (extract(epoch from q_at - c_at) / 86400.0)::float8 as y
-    from good where q_at is not null and c_at is not null`,
+  avg_response_time_hours: `select grp, source, response_hours as y from good where response_hours is not null`,
+  avg_days_to_qualify: `select grp, source, qualify_hours / 24 as y from good where qualify_hours is not null`,
   f1_score: `select grp, source, (case when predicted = actual then 1 else 0 end)::float8 as y
     from scored where predicted is not null`,
 };
@@ -133,15 +124,15 @@ export interface OutcomeRow extends Record<string, unknown> {
   tie_term: number | null;
 }
 
-/** Assigned leads per group (for SRM) and the nonsense exclusions by reason. */
+/**
+ * Assigned leads per group (for SRM) and the leads left out of the outcome, by reason: each reason of
+ * lh_lead_invalid_reasons() (the lead facts' own list, so a new reason needs no change here) and
+ * outside_segment; a lead with two problems counts under both.
+ */
 export interface AssignmentRow extends Record<string, unknown> {
   grp: 'control' | 'treatment';
   assigned: number;
-  contacted_before_created: number;
-  qualified_before_contacted: number;
-  closed_before_created: number;
-  outside_segment: number;
-  status_without_timestamp: number;
+  excluded: Record<string, number>;
   unscorable_validations: number;
 }
 
@@ -154,8 +145,7 @@ export interface TestStats {
 }
 
 const OUTCOME_COLUMNS = ['n', 'sum_y', 'mean', 'variance', 'n_pos', 'log_mean', 'log_variance', 'rank_sum', 'tie_term'] as const;
-const ASSIGNMENT_COLUMNS = ['assigned', 'contacted_before_created', 'qualified_before_contacted', 'closed_before_created',
-  'outside_segment', 'status_without_timestamp', 'unscorable_validations'] as const;
+const ASSIGNMENT_COLUMNS = ['assigned', 'excluded', 'unscorable_validations'] as const;
 
 /** The two parts of the single statement, one row shape (the other part's columns are null). */
 type StatsRow = { part: 'outcome' | 'assignment'; grp: 'control' | 'treatment'; source: string | null } & Record<string, unknown>;
@@ -170,10 +160,10 @@ const RANKS = `ranked as (
       count(*) over (partition by source, y) as t_src
     from units u)`;
 
-/** The one statement: the test's leads are read once (and, for f1_score, its validations and truths once). */
-function statsSql(metric: TrackedMetric): string {
+/** The one statement: the test's leads are read once (and, for f1_score, its validations and truths once). Exported for EXPLAIN in the benchmark. */
+export function statsSql(metric: TrackedMetric): string {
   const f1 = metric === 'f1_score';
-  return `with ${LEADS_CTE}${f1 ? F1_CTES : ''}, units as (${UNITS[metric]}),
+  return `with ${leadsCte(METRIC_KIND[metric] === 'duration')}${f1 ? F1_CTES : ''}, units as (${UNITS[metric]}),
     ${METRIC_KIND[metric] === 'duration' ? RANKS : NO_RANKS},
     unscorable as (${f1 ? UNSCORABLE_F1 : UNSCORABLE_NONE}),
     outcomes as (
@@ -190,14 +180,23 @@ function statsSql(metric: TrackedMetric): string {
       from ranked
       group by grouping sets ((grp), (grp, source))
     ),
+    reasons as (
+      select g.grp, jsonb_object_agg(k.reason, coalesce(c.n, 0) order by k.ord) as excluded
+      from (values ('control'), ('treatment')) g(grp)
+      cross join unnest(public.lh_lead_invalid_reasons() || array['outside_segment']) with ordinality as k(reason, ord)
+      left join (
+        select l.grp, r.reason, count(*)::int as n
+        from leads l
+        cross join unnest(l.invalid_reasons || case when l.off_segment then array['outside_segment'] else array[]::text[] end) as r(reason)
+        where l.off_segment or cardinality(l.invalid_reasons) > 0  -- most leads: nothing to unnest
+        group by l.grp, r.reason
+      ) c on c.grp = g.grp and c.reason = k.reason
+      group by g.grp
+    ),
     assignment as (
       select g.grp,
         count(l.id)::int as assigned,
-        count(l.id) filter (where l.bad_contact)::int as contacted_before_created,
-        count(l.id) filter (where l.bad_qualify)::int as qualified_before_contacted,
-        count(l.id) filter (where l.bad_close)::int as closed_before_created,
-        count(l.id) filter (where l.off_segment)::int as outside_segment,
-        count(l.id) filter (where l.contact_by_status or l.convert_by_status)::int as status_without_timestamp,
+        (select x.excluded from reasons x where x.grp = g.grp) as excluded,
         coalesce(max(u.n), 0)::int as unscorable_validations
       from (values ('control'), ('treatment')) g(grp)
       left join leads l on l.grp = g.grp
@@ -205,7 +204,7 @@ function statsSql(metric: TrackedMetric): string {
       group by g.grp
     )
     select 'outcome' as part, grp, source, ${OUTCOME_COLUMNS.join(', ')},
-      ${ASSIGNMENT_COLUMNS.map((c) => `null::int as ${c}`).join(', ')}
+      null::int as assigned, null::jsonb as excluded, null::int as unscorable_validations
     from outcomes
     union all
     select 'assignment', grp, null, null::int, null::float8, null::float8, null::float8, null::int, null::float8,
