@@ -172,22 +172,32 @@ group by w.w`;
 const HISTORY_SQL = `select to_char((min(l.created_at) at time zone $1::text)::date, 'YYYY-MM-DD') as first_day
 from public.lh_lead_status l where l.created_at > '-infinity'`;
 
+/** One statement with its parameters. */
+interface Statement { readonly sql: string; readonly params: unknown[] }
+
 /**
- * The lead-reading statements with the parameters loadDetectionInput gives them, for EXPLAIN in the
- * benchmark (bench/measures.ts): the callers of lh_lead_facts must still walk the event-time indexes.
+ * The four lead-reading statements of metric day `date` with their parameters: what loadDetectionInput
+ * runs, and what the benchmark EXPLAINs (the callers of lh_lead_facts must still walk the event-time indexes).
  */
-export function detectionStatementsForExplain(date: string, timeZone: string, config: DetectionConfig): Array<[string, string, unknown[]]> {
+function leadStatements(date: string, timeZone: string, config: DetectionConfig) {
   const base = [date, timeZone];
   const funnel = offsetParams(windowOffsets(config));
-  const contact = windowOffsets(config, config.maturity.contactDays);
-  const qualify = windowOffsets(config, config.maturity.qualifyDays);
-  return [
-    ['detection funnel', FUNNEL_SQL, [...base, ...funnel, LOG_FLOOR_HOURS, LOG_FLOOR_DAYS]],
-    ['detection response ranks', RANKS_SQL, [...base, ...funnel]],
-    ['detection contact cohorts', CONTACT_SQL, [...base, ...offsetParams(contact), config.maturity.contactDays,
-      config.lowResponseRate.fastResponseHours]],
-    ['detection qualify cohorts', QUALIFY_SQL, [...base, ...offsetParams(qualify), config.maturity.qualifyDays]],
-  ];
+  const contact = offsetParams(windowOffsets(config, config.maturity.contactDays));
+  const qualify = offsetParams(windowOffsets(config, config.maturity.qualifyDays));
+  return {
+    funnel: { sql: FUNNEL_SQL, params: [...base, ...funnel, LOG_FLOOR_HOURS, LOG_FLOOR_DAYS] },
+    ranks: { sql: RANKS_SQL, params: [...base, ...funnel] },
+    contact: { sql: CONTACT_SQL, params: [...base, ...contact, config.maturity.contactDays, config.lowResponseRate.fastResponseHours] },
+    qualify: { sql: QUALIFY_SQL, params: [...base, ...qualify, config.maturity.qualifyDays] },
+  } satisfies Record<string, Statement>;
+}
+
+/** leadStatements as [name, sql, params] rows, for EXPLAIN in bench/measures.ts. */
+export function detectionStatementsForExplain(date: string, timeZone: string, config: DetectionConfig): Array<[string, string, unknown[]]> {
+  const names = { funnel: 'detection funnel', ranks: 'detection response ranks', contact: 'detection contact cohorts',
+    qualify: 'detection qualify cohorts' } as const;
+  return Object.entries(leadStatements(date, timeZone, config))
+    .map(([k, st]) => [names[k as keyof typeof names], st.sql, st.params]);
 }
 
 type Num = number | null;
@@ -212,8 +222,8 @@ function summary(n: number, mean: Num, variance: Num, meanLog: Num, varianceLog:
     meanLog: n > 0 ? meanLog : null, varianceLog: n > 1 ? varianceLog : null };
 }
 
-async function loadFunnel(db: Queryable, base: unknown[], date: string, o: WindowOffsets) {
-  const rows = await db.query<FunnelRow>(FUNNEL_SQL, [...base, ...offsetParams(o), LOG_FLOOR_HOURS, LOG_FLOOR_DAYS]);
+async function loadFunnel(db: Queryable, st: Statement, date: string, o: WindowOffsets) {
+  const rows = await db.query<FunnelRow>(st.sql, st.params);
   const one = (w: Which): FunnelWindow => {
     const r = pick(rows, w);
     return {
@@ -226,15 +236,15 @@ async function loadFunnel(db: Queryable, base: unknown[], date: string, o: Windo
   return { recent: one('recent'), baseline: one('baseline') };
 }
 
-async function loadRanks(db: Queryable, base: unknown[], o: WindowOffsets): Promise<ResponseRanks> {
+async function loadRanks(db: Queryable, st: Statement): Promise<ResponseRanks> {
   const [r] = await db.query<{ n_recent: number; n_baseline: number; rank_sum_recent: number; tie_term_sum: number }>(
-    RANKS_SQL, [...base, ...offsetParams(o)]);
+    st.sql, st.params);
   if (!r) throw new DetectionInputError('detection input: the rank query returned no row (query bug)');
   return { nRecent: r.n_recent, nBaseline: r.n_baseline, rankSumRecent: r.rank_sum_recent, tieTermSum: r.tie_term_sum };
 }
 
-async function loadCohorts(db: Queryable, sql: string, params: unknown[], date: string, o: WindowOffsets) {
-  const rows = await db.query<CohortRow>(sql, params);
+async function loadCohorts(db: Queryable, st: Statement, date: string, o: WindowOffsets) {
+  const rows = await db.query<CohortRow>(st.sql, st.params);
   const one = (w: Which): ContactCohort => {
     const r = pick(rows, w);
     return { range: dayRange(date, o[w]), n: r.n, successes: r.successes, fast: r.fast ?? 0 };
@@ -292,12 +302,11 @@ export async function loadDetectionInput(
   const contactOffsets = windowOffsets(config, config.maturity.contactDays);
   const qualifyOffsets = windowOffsets(config, config.maturity.qualifyDays);
   try {
-    const funnel = await loadFunnel(db, base, date, funnelOffsets);
-    const responseRanks = await loadRanks(db, base, funnelOffsets);
-    const contactCohorts = await loadCohorts(db, CONTACT_SQL, [...base, ...offsetParams(contactOffsets),
-      config.maturity.contactDays, config.lowResponseRate.fastResponseHours], date, contactOffsets);
-    const q = await loadCohorts(db, QUALIFY_SQL, [...base, ...offsetParams(qualifyOffsets),
-      config.maturity.qualifyDays], date, qualifyOffsets);
+    const st = leadStatements(date, timeZone, config);
+    const funnel = await loadFunnel(db, st.funnel, date, funnelOffsets);
+    const responseRanks = await loadRanks(db, st.ranks);
+    const contactCohorts = await loadCohorts(db, st.contact, date, contactOffsets);
+    const q = await loadCohorts(db, st.qualify, date, qualifyOffsets);
     const qualifyCohorts = { recent: withoutFast(q.recent), baseline: withoutFast(q.baseline) };
     const sources = await loadSources(db, base, date, config);
     const accuracy = await loadAccuracy(db, date, funnelOffsets);
