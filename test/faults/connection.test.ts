@@ -119,6 +119,9 @@ describe('a statement cancelled by statement_timeout', { skip: hasPostgres ? fal
       await side.query(`alter database ${dbNameOf(url)} set statement_timeout = 1`);
       for (const command of [['daily', '--from', FROM, '--to', TO], ['analyze'], ['report'], ['migrate']]) {
         const run = await cli(['--database-url', url, '--now', '2026-01-21T00:01:00Z', '--quiet', ...command]);
+        // migrate on a migrated database runs only catalogue reads, which can finish inside 1 ms (seen in CI):
+        // when it does, there is nothing to report; when it is cancelled, the line must be the one below
+        if (command[0] === 'migrate' && run.code === 0) continue;
         assert.equal(run.code, 1, `${command[0]}: exit ${run.code}: ${run.stderr}`);
         assert.equal(run.stdout, '');
         assert.equal(run.stderr.trim().split('\n').length, 1, `${command[0]}: only the error line on stderr:\n${run.stderr}`);
