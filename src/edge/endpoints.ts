@@ -1,4 +1,5 @@
 /** The two edge functions' jobs: request body schema -> job options -> the core job. */
+import { POLICY_NAMES } from '../experiments/types.ts';
 import { z } from 'zod';
 import { runAnalysisJob } from '../jobs/analyze.ts';
 import { DailyJobInputError, runDailyJob } from '../jobs/daily.ts';
@@ -24,7 +25,7 @@ const dailyBody = z.strictObject({
   });
 
 const analysisBody = z.strictObject({
-  policy: z.enum(['seed', 'sequential']).optional(),
+  policy: z.enum(POLICY_NAMES).optional(),
   testIds: z.array(z.number().int().positive()).max(1000).optional(),
 });
 

@@ -2,7 +2,9 @@
  * The knobs of the weekly decision, with the seed's defaults. One defaults object typed against the
  * config; a caller overrides any part (CLI, edge function body, tests, simulator).
  */
+import type { SpendingFunction } from '../stats/group-sequential.ts';
 import type { DurationTest } from './compare.ts';
+import { isPolicyName, type PolicyName } from './types.ts';
 
 export interface SeedRuleConfig {
   /** KEEP needs an observed lift strictly above this, in % (seed: 10). */
@@ -22,9 +24,36 @@ export interface SequentialConfig {
   readonly minPerGroup: number;
 }
 
+/**
+ * The `planned` policy (src/experiments/policies/planned.ts): a group-sequential design fixed at spawn.
+ * Defaults from the low-volume research (docs/design.md §4): one-sided α 2.5 %, 80 % power for the smallest
+ * lift worth keeping (+20 %), Lan–DeMets O'Brien–Fleming spending, weekly looks, non-binding futility from
+ * a third of the information.
+ */
+export interface PlannedConfig {
+  /** One-sided type-I error of the whole test (every look together). */
+  readonly alpha: number;
+  /** Chance of KEEP when the design lift is the truth. */
+  readonly power: number;
+  /** The smallest relative lift worth keeping, in %: the lift a test is powered for (not the bottleneck's target). */
+  readonly smallestWorthwhileLiftPct: number;
+  readonly spending: SpendingFunction;
+  /** Futility is judged only from this information fraction on (earlier intervals are too wide to rule anything out). */
+  readonly futilityFromFraction: number;
+  /** KILL as futile when this two-sided interval's upper bound lies below the design lift. */
+  readonly futilityConfidence: number;
+  /** Days between planned looks (the weekly analysis). */
+  readonly lookEveryDays: number;
+  /** No look before this many units per group (the normal approximation needs some data). */
+  readonly minPerGroup: number;
+}
+
 export interface DecisionConfig {
   readonly seed: SeedRuleConfig;
   readonly sequential: SequentialConfig;
+  readonly planned: PlannedConfig;
+  /** The policy of the tests the daily job spawns (a test keeps the policy it was spawned with). */
+  readonly spawnPolicy: PolicyName;
   /** Sample-ratio mismatch threshold (GrowthBook: 0.001) and the minimum units per group to check it. */
   readonly srmThreshold: number;
   readonly srmMinPerGroup: number;
@@ -37,6 +66,11 @@ export interface DecisionConfig {
 export const DEFAULT_DECISION_CONFIG = {
   seed: { keepMinLiftPct: 10, keepMaxP: null, killBelowLiftPct: 5, killAboveP: 0.1 },
   sequential: { alpha: 0.05, minPerGroup: 30 },
+  planned: {
+    alpha: 0.025, power: 0.8, smallestWorthwhileLiftPct: 20, spending: { kind: 'obrien-fleming' },
+    futilityFromFraction: 1 / 3, futilityConfidence: 0.95, lookEveryDays: 7, minPerGroup: 20,
+  },
+  spawnPolicy: 'planned',
   srmThreshold: 0.001,
   srmMinPerGroup: 8,
   defaultMaxDurationDays: 182,
@@ -47,6 +81,8 @@ export const DEFAULT_DECISION_CONFIG = {
 export interface DecisionConfigOverride {
   readonly seed?: Partial<SeedRuleConfig>;
   readonly sequential?: Partial<SequentialConfig>;
+  readonly planned?: Partial<PlannedConfig>;
+  readonly spawnPolicy?: PolicyName;
   readonly srmThreshold?: number;
   readonly srmMinPerGroup?: number;
   readonly defaultMaxDurationDays?: number;
@@ -63,6 +99,8 @@ export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionC
   const c: DecisionConfig = {
     seed: { ...DEFAULT_DECISION_CONFIG.seed, ...o.seed },
     sequential: { ...DEFAULT_DECISION_CONFIG.sequential, ...o.sequential },
+    planned: { ...DEFAULT_DECISION_CONFIG.planned, ...o.planned },
+    spawnPolicy: o.spawnPolicy ?? DEFAULT_DECISION_CONFIG.spawnPolicy,
     srmThreshold: o.srmThreshold ?? DEFAULT_DECISION_CONFIG.srmThreshold,
     srmMinPerGroup: o.srmMinPerGroup ?? DEFAULT_DECISION_CONFIG.srmMinPerGroup,
     defaultMaxDurationDays: o.defaultMaxDurationDays ?? DEFAULT_DECISION_CONFIG.defaultMaxDurationDays,
@@ -77,6 +115,17 @@ export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionC
   if (c.seed.keepMaxP !== null && c.seed.keepMaxP > c.seed.killAboveP) problems.push('keepMaxP must not exceed killAboveP');
   if (!prob(c.sequential.alpha)) problems.push('sequential.alpha must be in (0, 1)');
   if (!(Number.isInteger(c.sequential.minPerGroup) && c.sequential.minPerGroup >= 2)) problems.push('sequential.minPerGroup must be an integer ≥ 2');
+  const pl = c.planned;
+  if (!(pl.alpha > 0 && pl.alpha < 0.5)) problems.push('planned.alpha must be in (0, 0.5) (one-sided)');
+  if (!(pl.power > 0.5 && pl.power < 1)) problems.push('planned.power must be in (0.5, 1)');
+  // (a design lift at or below the KEEP line seed.keepMinLiftPct keeps it at most half the time: the plan says so)
+  if (!(Number.isFinite(pl.smallestWorthwhileLiftPct) && pl.smallestWorthwhileLiftPct > 0)) problems.push('planned.smallestWorthwhileLiftPct must be > 0');
+  if (pl.spending.kind === 'power' && !(Number.isFinite(pl.spending.rho) && pl.spending.rho > 0)) problems.push('planned.spending.rho must be > 0');
+  if (!(pl.futilityFromFraction > 0 && pl.futilityFromFraction <= 1)) problems.push('planned.futilityFromFraction must be in (0, 1]');
+  if (!prob(pl.futilityConfidence)) problems.push('planned.futilityConfidence must be in (0, 1)');
+  if (!(Number.isInteger(pl.lookEveryDays) && pl.lookEveryDays >= 1 && pl.lookEveryDays <= 90)) problems.push('planned.lookEveryDays must be a whole number of days in 1..90');
+  if (!(Number.isInteger(pl.minPerGroup) && pl.minPerGroup >= 2)) problems.push('planned.minPerGroup must be an integer ≥ 2');
+  if (!isPolicyName(c.spawnPolicy)) problems.push(`spawnPolicy must be one of seed, sequential, planned`);
   if (!prob(c.srmThreshold)) problems.push('srmThreshold must be in (0, 1)');
   if (!(Number.isInteger(c.defaultMaxDurationDays) && c.defaultMaxDurationDays > 0)) problems.push('defaultMaxDurationDays must be a positive integer');
   if (problems.length > 0) throw new DecisionConfigError(`invalid decision config: ${problems.join('; ')}`);

@@ -1,3 +1,4 @@
+import type { PolicyName } from '../experiments/types.ts';
 /**
  * The daily job's result: one JSON-able document (camelCase throughout) that the CLI prints with --json
  * and the edge function returns as its body. Maps the SQL functions' snake_case JSON into typed objects,
@@ -116,6 +117,15 @@ export interface SpawnedTest {
   readonly trafficAllocationPct: number;
   readonly confidenceLevel: number;
   readonly minSampleSize: number;
+  /** The policy that will decide it (lh_settings.decision.spawnPolicy, default planned). */
+  readonly policy: PolicyName;
+  readonly maxDurationDays: number;
+  /** A planned test's design in brief: the lift it is powered for, its maximum, and whether it fits in time. */
+  readonly design: {
+    readonly liftPct: number; readonly requestedLiftPct: number; readonly maxPerGroup: number;
+    readonly dailyUnits: number | null; readonly daysToMax: number | null; readonly feasible: boolean | null;
+    readonly note: string | null;
+  } | null;
 }
 
 export interface Spawned {

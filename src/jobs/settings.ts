@@ -2,7 +2,7 @@
  * Job configuration kept in the database (`lh_settings`, one JSON document per key), so the CLI, the edge
  * functions and the worker all run with the same thresholds without redeploying anything:
  *   detection — overrides of DEFAULT_DETECTION_CONFIG (src/detect/config.ts)
- *   spawning  — killCooldownDays, keptCooldownDays, trafficAllocationPct, confidenceLevel
+ *   spawning  — killCooldownDays, inconclusiveCooldownDays, keptCooldownDays, trafficAllocationPct, confidenceLevel
  *   decision  — overrides of DEFAULT_DECISION_CONFIG (src/experiments/decision-config.ts)
  * Every document is validated strictly (an unknown key is an error, not a silent default) before a job
  * writes anything; the error names the setting and the path of each problem. The scalar settings
@@ -15,6 +15,7 @@ import type { Queryable } from '../db/port.ts';
 import { parseDetectionConfig, DetectionConfigError } from '../detect/config-schema.ts';
 import type { DetectionConfig } from '../detect/config.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
+import { POLICY_NAMES } from '../experiments/types.ts';
 import type { SpawnConfig } from './spawn.ts';
 
 export const SETTING_KEYS = ['detection', 'spawning', 'decision'] as const;
@@ -28,6 +29,7 @@ export class SettingsError extends Error {
 const spawningSchema = z.strictObject({
   killCooldownDays: z.number().int().min(0).max(3650),
   keptCooldownDays: z.number().int().min(0).max(3650),
+  inconclusiveCooldownDays: z.number().int().min(0).max(3650),
   trafficAllocationPct: z.number().gt(0).lt(100),
   confidenceLevel: z.number().gt(0).lt(1),
 }).partial();
@@ -37,6 +39,17 @@ const decisionSchema = z.strictObject({
     keepMinLiftPct: z.number(), keepMaxP: z.number().gt(0).lt(1).nullable(), killBelowLiftPct: z.number(), killAboveP: z.number().gt(0).lt(1),
   }).partial(),
   sequential: z.strictObject({ alpha: z.number().gt(0).lt(1), minPerGroup: z.number().int().min(2) }).partial(),
+  planned: z.strictObject({
+    alpha: z.number().gt(0).lt(0.5), power: z.number().gt(0.5).lt(1), smallestWorthwhileLiftPct: z.number().gt(0),
+    spending: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('obrien-fleming') }),
+      z.strictObject({ kind: z.literal('pocock') }),
+      z.strictObject({ kind: z.literal('power'), rho: z.number().gt(0) }),
+    ]),
+    futilityFromFraction: z.number().gt(0).max(1), futilityConfidence: z.number().gt(0).lt(1),
+    lookEveryDays: z.number().int().min(1).max(90), minPerGroup: z.number().int().min(2),
+  }).partial(),
+  spawnPolicy: z.enum(POLICY_NAMES),
   srmThreshold: z.number().gt(0).lt(1),
   srmMinPerGroup: z.number().int().min(1),
   defaultMaxDurationDays: z.number().int().min(1),

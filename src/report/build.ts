@@ -8,7 +8,8 @@ import {
   queryCurrentBottlenecks, querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
   type DetectedBottleneckRow, type SkillRow, type TestRow, type TrendRow,
 } from './queries.ts';
-import { finite, storedBySource, storedLiftCi, storedNote, storedSrm, waldLiftCi } from './results.ts';
+import { finite, storedBySource, storedLiftCi, storedSrm, waldLiftCi } from './results.ts';
+import { readTestResults } from '../experiments/results-document.ts';
 import type {
   DetectedBottleneckView, JsonValue, Recommendation, Report, SkillStatus, SkillUnderTestView, SkillView, TestView, TrendPoint,
 } from './types.ts';
@@ -170,12 +171,14 @@ function toTest(r: TestRow): TestView {
   const treatmentN = finite(r.treatment_sample_size);
   const controlValue = finite(r.control_conversion_rate);
   const treatmentValue = finite(r.treatment_conversion_rate);
-  const results = json(r.results);
+  const read = readTestResults(json(r.results));
+  const results = read.kind === 'ok' ? read.results : null;
   const stored = storedLiftCi(results, level);
   const wald = stored ? null
     : waldLiftCi({ metric: r.metric_tracked, controlN, treatmentN, controlRate: controlValue, treatmentRate: treatmentValue, level });
+  const unreadable = read.kind === 'unreadable' ? read.reason : null;
   const computed = stored ? { ci: stored, note: null }
-    : { ci: wald?.ci ?? null, note: wald?.ci ? null : (storedNote(results) ?? wald?.note ?? null) };
+    : { ci: wald?.ci ?? null, note: wald?.ci ? null : (unreadable ?? results?.note ?? wald?.note ?? null) };
   return {
     id: r.id,
     name: r.test_name,
@@ -200,5 +203,11 @@ function toTest(r: TestRow): TestView {
     decisionReason: r.decision_reason,
     srm: storedSrm(results),
     bySource: storedBySource(results, REPORT_LIMITS.sourcesPerTest),
+    killReason: r.kill_reason === 'futile' || r.kill_reason === 'harmful' || r.kill_reason === 'inconclusive' ? r.kill_reason : null,
+    chanceToBeatControl: results?.bayes?.chanceToBeatControl ?? null,
+    expectedLossTreatment: results?.bayes?.expectedLossTreatment ?? null,
+    design: results?.design ? { liftPct: results.design.liftPct, maxPerGroup: Math.max(results.design.maxPerGroup.control, results.design.maxPerGroup.treatment),
+      feasible: results.design.feasible, note: results.design.note } : null,
+    look: results?.look ? { lookNumber: results.look.lookNumber, informationFraction: results.look.informationFraction } : null,
   };
 }

@@ -1,5 +1,6 @@
 /** Number and label formatting shared by the terminal and HTML renderers ('–' for a missing figure). */
 import { isTrackedMetric, METRIC_KIND } from '../metrics.ts';
+import type { TestView } from './types.ts';
 
 export const DASH = '–';
 
@@ -74,3 +75,17 @@ export function fmtSpawnOutcome(outcome: string | null, skillId: number | null):
   if (outcome === 'spawned') return `spawned${skill}`;
   return `not spawned: ${outcome}${skill}`;
 }
+
+/** One line per test of what a non-statistician needs beside the numbers: why it was KILLed, where a design stands, the chance to beat control. */
+export function testLine(t: TestView): string | null {
+  const parts: string[] = [];
+  if (t.killReason !== null) parts.push(`KILL ${t.killReason}${t.killReason === 'inconclusive' ? ' (we do not know yet: it may be retried sooner)' : ''}`);
+  if (t.design !== null) {
+    parts.push(`designed for +${t.design.liftPct.toFixed(1)}%, at most ${t.design.maxPerGroup} per group` +
+      (t.look ? `, look ${t.look.lookNumber} at ${Math.round(t.look.informationFraction * 100)}% of it` : ''));
+    if (t.design.note) parts.push(t.design.note);
+  }
+  if (t.chanceToBeatControl !== null) parts.push(`chance to beat control ${(t.chanceToBeatControl * 100).toFixed(0)}%`);
+  return parts.length === 0 ? null : parts.join('; ');
+}
+

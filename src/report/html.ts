@@ -3,6 +3,7 @@
  * image or stylesheet, so it can be mailed or archived and still opens the same. All text is escaped, and
  * a Content-Security-Policy forbids scripts and remote loads in case anything ever slipped through.
  */
+import { testLine } from './format.ts';
 import { lineChart, esc, forestPlot, type ForestRow } from './svg.ts';
 import {
   DASH, evidenceSummary, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
@@ -119,6 +120,7 @@ function testsTable(tests: readonly TestView[]): string {
       `${td(fmtGroupValue(t.metric, t.controlValue), 'num')}${td(fmtGroupValue(t.metric, t.treatmentValue), 'num')}` +
       `${td(fmtPct(t.liftPct), 'num')}<td class="num wrap" title="${esc(t.liftCiNote ?? t.liftCi?.source ?? '')}">${ciCell(t)}</td>` +
       `${td(fmtP(t.pValue), 'num')}${td(t.recommendation ?? DASH, t.recommendation ?? '')}</tr>` +
+      (testLine(t) !== null ? `<tr class="test-note" data-test-id="${t.id}"><td></td><td colspan="10"${t.killReason === 'harmful' ? ' class="KILL"' : ''}>${esc(testLine(t) ?? '')}</td></tr>` : '') +
       (t.srm?.status === 'mismatch' ? `<tr class="srm" data-test-id="${t.id}" data-srm="mismatch"><td></td><td colspan="10" class="KILL">` +
         `${esc(`Sample-ratio mismatch (p ${fmtP(t.srm.pValue)}): no decision until the split is fixed.`)}</td></tr>` : '');
     const sources = t.bySource.map((s) => `<tr class="source" data-test-id="${t.id}" data-source="${esc(s.source)}">` +

@@ -130,6 +130,7 @@ export interface TestRow extends Record<string, unknown> {
   winner: string | null;
   recommendation: string | null;
   decision_reason: string | null;
+  kill_reason: string | null;
   results: unknown;
 }
 
@@ -142,7 +143,7 @@ export async function queryTests(db: Queryable, limit: number): Promise<TestRow[
        control_conversion_rate::float8 as control_conversion_rate,
        treatment_conversion_rate::float8 as treatment_conversion_rate,
        lift_pct::float8 as lift_pct, p_value::float8 as p_value, winner, recommendation,
-       decision_reason, results
+       decision_reason, kill_reason, results
      from public.lh_ab_tests
      order by (status = 'running') desc, started_at desc, id desc
      limit $1`,

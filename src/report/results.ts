@@ -1,18 +1,14 @@
 /**
- * Reading what the weekly analysis stored in `lh_ab_tests.results` (jsonb) — the lift's confidence
- * interval and the per-source results — tolerantly: camelCase or snake_case keys, `{lower, upper}` or
- * `[lower, upper]`. When no interval is stored, a rate metric's interval is computed here from the stored
- * rates and sample sizes (log risk-ratio Wald interval, src/stats relativeLift); a duration gets none.
+ * Reading what the weekly analysis stored in `lh_ab_tests.results` (jsonb) through its one type
+ * (src/experiments/results-document.ts): the lift's interval, the per-source results, the SRM check. When no
+ * interval is stored, a rate metric's interval is computed here from the stored rates and sample sizes (log
+ * risk-ratio Wald interval, src/stats relativeLift); a duration gets none.
  */
 import { isTrackedMetric, METRIC_KIND } from '../metrics.ts';
+import type { StoredTestResults } from '../experiments/results-document.ts';
 import { twoProportionTest } from '../stats/index.ts';
 import type { LiftInterval, SourceResult, SrmView } from './types.ts';
 
-type Obj = Readonly<Record<string, unknown>>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A finite number or null (never NaN/Infinity). Numeric strings from jsonb are accepted. */
 export function finite(v: unknown): number | null {
@@ -20,52 +16,11 @@ export function finite(v: unknown): number | null {
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 }
 
-/** The value at the first of `paths` ('a.b' = nested) that exists in `o`. */
-function at(o: unknown, paths: readonly string[]): unknown {
-  for (const path of paths) {
-    let cur: unknown = o;
-    for (const key of path.split('.')) cur = isObj(cur) ? cur[key] : undefined;
-    if (cur !== undefined && cur !== null) return cur;
-  }
-  return undefined;
-}
-
-function num(o: unknown, paths: readonly string[]): number | null {
-  return finite(at(o, paths));
-}
-
-/** [lower, upper] from `{lower, upper}`, `{low, high}`, `{lo, hi}` or a two-element array. */
-export function parseInterval(v: unknown): { lower: number; upper: number } | null {
-  let lower: number | null = null;
-  let upper: number | null = null;
-  if (Array.isArray(v) && v.length === 2) {
-    lower = finite(v[0]);
-    upper = finite(v[1]);
-  } else if (isObj(v)) {
-    lower = num(v, ['lower', 'low', 'lo']);
-    upper = num(v, ['upper', 'high', 'hi']);
-  }
-  if (lower === null || upper === null || lower > upper) return null;
-  return { lower, upper };
-}
-
-const CI_KEYS = ['liftCi', 'lift_ci', 'liftCI', 'liftInterval', 'lift_interval', 'lift.ci', 'liftPctCi', 'lift_pct_ci',
-  'confidenceInterval', 'confidence_interval', 'ci'];
-const SCOPES = ['', 'total.', 'overall.', 'result.'];
-
 /** The lift interval the analysis stored, if any (percent units, like lift_pct). */
-export function storedLiftCi(results: unknown, defaultLevel: number): LiftInterval | null {
-  for (const scope of SCOPES) {
-    for (const key of CI_KEYS) {
-      const raw = at(results, [scope + key]);
-      const iv = parseInterval(raw);
-      if (!iv) continue;
-      const level = num(raw, ['level', 'confidence']) ?? num(results, [scope + 'confidence', scope + 'confidenceLevel',
-        scope + 'confidence_level']) ?? defaultLevel;
-      return { ...iv, level, source: 'analysis' };
-    }
-  }
-  return null;
+export function storedLiftCi(results: StoredTestResults | null, defaultLevel: number): LiftInterval | null {
+  const ci = results?.liftCi;
+  if (!ci || !(ci.lower <= ci.upper)) return null;
+  return { lower: ci.lower, upper: ci.upper, level: ci.level ?? defaultLevel, source: 'analysis' };
 }
 
 export interface RateInputs {
@@ -101,51 +56,18 @@ export function waldLiftCi(x: RateInputs): { ci: LiftInterval | null; note: stri
   return { ci: { lower, upper, level: x.level, source: 'wald-from-rates' }, note: null };
 }
 
-const SOURCE_KEYS = ['bySource', 'by_source', 'perSource', 'per_source', 'sources', 'segments'];
-
-function sourceResult(name: string, e: unknown): SourceResult {
-  return {
-    source: name,
-    controlSampleSize: num(e, ['controlSampleSize', 'control_sample_size', 'controlN', 'control_n', 'control.n']),
-    treatmentSampleSize: num(e, ['treatmentSampleSize', 'treatment_sample_size', 'treatmentN', 'treatment_n', 'treatment.n']),
-    controlRate: num(e, ['controlRate', 'control_rate', 'controlConversionRate', 'control_conversion_rate',
-      'controlValue', 'control_value', 'control.rate', 'control.mean', 'control.value']),
-    treatmentRate: num(e, ['treatmentRate', 'treatment_rate', 'treatmentConversionRate', 'treatment_conversion_rate',
-      'treatmentValue', 'treatment_value', 'treatment.rate', 'treatment.mean', 'treatment.value']),
-    liftPct: num(e, ['liftPct', 'lift_pct', 'lift.pct', 'lift']),
-    pValue: num(e, ['pValue', 'p_value', 'p']),
-    adjustedPValue: num(e, ['adjustedPValue', 'adjusted_p_value', 'pAdjusted', 'p_adjusted', 'adjustedP',
-      'adjusted_p', 'holmPValue', 'holm_p_value']),
-    significant: typeof at(e, ['significant']) === 'boolean' ? (at(e, ['significant']) as boolean) : null,
-    note: typeof at(e, ['note']) === 'string' ? (at(e, ['note']) as string) : null,
-  };
+/** Per-source results stored beside the total, sorted by source. */
+export function storedBySource(results: StoredTestResults | null, limit: number): SourceResult[] {
+  return (results?.bySource ?? []).map((e) => ({
+    source: e.source,
+    controlSampleSize: e.controlSampleSize ?? null, treatmentSampleSize: e.treatmentSampleSize ?? null,
+    controlRate: e.controlRate ?? null, treatmentRate: e.treatmentRate ?? null, liftPct: e.liftPct ?? null,
+    pValue: e.pValue ?? null, adjustedPValue: e.adjustedPValue ?? null, significant: e.significant ?? null,
+    note: e.note ?? null,
+  })).sort((a, b) => a.source.localeCompare(b.source)).slice(0, limit);
 }
 
-/** Per-source results stored beside the total: an array of entries or an object keyed by source. */
-export function storedBySource(results: unknown, limit: number): SourceResult[] {
-  const raw = at(results, SOURCE_KEYS.flatMap((k) => SCOPES.map((s) => s + k)));
-  const out: SourceResult[] = [];
-  if (Array.isArray(raw)) {
-    for (const e of raw) {
-      const name = at(e, ['source', 'name', 'segment']);
-      if (typeof name === 'string') out.push(sourceResult(name, e));
-    }
-  } else if (isObj(raw)) {
-    for (const [name, e] of Object.entries(raw)) if (isObj(e)) out.push(sourceResult(name, e));
-  }
-  return out.sort((a, b) => a.source.localeCompare(b.source)).slice(0, limit);
-}
-
-/** The SRM guard's outcome stored by the analysis (`results.srm`), if any. */
-export function storedSrm(results: unknown): SrmView | null {
-  const srm = at(results, ['srm']);
-  const status = at(srm, ['status']);
-  if (status !== 'ok' && status !== 'mismatch' && status !== 'not-checked') return null;
-  return { status, pValue: num(srm, ['pValue', 'p_value']) };
-}
-
-/** The analysis' own words on why a figure is missing (`results.note`), if any. */
-export function storedNote(results: unknown): string | null {
-  const note = at(results, ['note']);
-  return typeof note === 'string' && note !== '' ? note : null;
+/** The SRM guard's outcome stored by the analysis, if any. */
+export function storedSrm(results: StoredTestResults | null): SrmView | null {
+  return results?.srm ? { status: results.srm.status, pValue: results.srm.pValue ?? null } : null;
 }

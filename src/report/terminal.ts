@@ -2,6 +2,7 @@
  * The report as compact terminal text: sparklines of the funnel trend, then bottlenecks, skills and tests
  * as tables. Colour (ANSI) only when asked — the CLI asks only when stdout is a TTY.
  */
+import { testLine } from './format.ts';
 import {
   DASH, evidenceSummary, fmtCi, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
 } from './format.ts';
@@ -134,6 +135,8 @@ function testTable(tests: readonly TestView[], paint: Paint): string[] {
     fmtGroupValue(t.metric, t.treatmentValue), fmtPct(t.liftPct), fmtCi(t.liftCi), fmtP(t.pValue), t.recommendation ?? DASH]);
   const lines = table(['id', 'name', 'metric', 'status', 'n c/t', 'control', 'treatment', 'lift', 'CI', 'p', 'rec'], rows, paint, 10);
   for (const t of tests) {
+    const said = testLine(t);
+    if (said !== null) lines.push(paint(t.killReason === 'harmful' ? 'red' : 'dim', `  #${t.id} ${said}`));
     if (t.srm?.status === 'mismatch') {
       lines.push(paint('red', `  #${t.id} sample-ratio mismatch (p ${fmtP(t.srm.pValue)}): no decision until the split is fixed`));
     }

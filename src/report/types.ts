@@ -147,6 +147,14 @@ export interface TestView {
   /** null when the test has not been analysed (or the analysis stored no SRM check). */
   readonly srm: SrmView | null;
   readonly bySource: readonly SourceResult[];
+  /** Why a KILL was decided (lh_ab_tests.kill_reason): futile, harmful or inconclusive. */
+  readonly killReason: 'futile' | 'harmful' | 'inconclusive' | null;
+  /** Bayesian view stored by the analysis (reported, not deciding). */
+  readonly chanceToBeatControl: number | null;
+  readonly expectedLossTreatment: number | null;
+  /** A planned test's design in brief, and its latest look. */
+  readonly design: { readonly liftPct: number; readonly maxPerGroup: number; readonly feasible: boolean | null; readonly note: string | null } | null;
+  readonly look: { readonly lookNumber: number; readonly informationFraction: number } | null;
 }
 
 export interface Report {

@@ -18,7 +18,10 @@ export function renderEvent(e: TimelineEvent): string | null {
         `${num(e.currentValue)} vs target ${num(e.targetValue)}\n${' '.repeat(head.length + 10)}${e.summary}`;
     case 'spawned':
       return `${head}SPAWNED   skill #${e.skillId} ${e.skillType}${e.segment ? ` [${e.segment}]` : ''} + A/B test #${e.testId} ` +
-        `on ${e.metric} (baseline ${num(e.baselineValue)} → target ${num(e.targetValue)}, ≥ ${e.minSampleSize} per group)`;
+        `on ${e.metric} (baseline ${num(e.baselineValue)} → target ${num(e.targetValue)}, ` +
+        (e.designLiftPct === null ? `${e.policy} rule, ≥ ${e.minSampleSize} per group)`
+          : `designed for +${e.designLiftPct.toFixed(1)}%, at most ${e.minSampleSize} per group)`) +
+        (e.designNote ? `\n${' '.repeat(head.length + 10)}${e.designNote}` : '');
     case 'skipped':
       return `${head}SKIPPED   ${e.skillType}${e.segment ? ` [${e.segment}]` : ''} for ${e.bottleneck}: ${e.reason}`;
     case 'decided':
@@ -61,26 +64,65 @@ export function renderSimulation(r: SimulationResult): string {
   return lines.join('\n');
 }
 
+const weeksText = (w: number | null | undefined) => (w === null || w === undefined ? '—' : `${num(w, 1)} wk`);
+const pts = (x: number | undefined) => (x === undefined ? '—' : (x * 100).toFixed(1));
+
+/** The volume line: where the per-group weekly figure comes from. */
+function backtestVolume(s: BacktestResult['settings']): string {
+  const daily = `${num(s.dailyUnitsPerTest, 1)} a day per test`;
+  if (s.leadsPerDay === null) return `volume: ${s.perGroupPerWeek} leads per group per week (${daily})`;
+  const k = s.testsAtOnce ?? 1;
+  return `volume: ${s.leadsPerDay} leads/day, ${k} test${k === 1 ? '' : 's'} at once (mutually exclusive) → ` +
+    `${s.perGroupPerWeek} per group per week (round(7·${s.leadsPerDay}/(2·${k})), ${daily})`;
+}
+
+/** One line per policy: its planned size (planned: the design's maximum) and whether it fits in the max duration. */
+function backtestPlanLine(s: BacktestResult['settings'], policy: string): string {
+  const p = s.plans[policy];
+  const size = s.plannedPerGroup[policy];
+  if (!p) return `  ${policy}: ${size ?? '?'} per group`;
+  const what = policy === 'planned' ? `design max ${p.perGroup} per group` : `min_sample_size ${p.perGroup} per group`;
+  const fits = p.feasible === null ? 'no volume: fit unknown'
+    : p.feasible ? `fits within ${s.maxDurationDays} days`
+      : `does NOT fit within ${s.maxDurationDays} days` +
+        (p.minDetectableLiftPct === null ? ' (no lift is detectable in time)' : ` (smallest lift detectable in time: +${p.minDetectableLiftPct}%)`);
+  const mdl = p.feasible && p.minDetectableLiftPct !== null ? `; detects +${p.minDetectableLiftPct}% in time` : '';
+  return `  ${policy}: ${what}, reached at week ${p.weeksToSize}: ${fits}${mdl}`;
+}
+
 /** The backtest side by side: one column per policy. */
 export function renderBacktest(b: BacktestResult): string {
   const s = b.settings;
   const lifts = s.trueLiftsPct.filter((l) => l > 0);
+  const hasAa = s.trueLiftsPct.includes(0);
   const cols = b.summary;
   const row = (label: string, f: (c: (typeof cols)[number]) => string) => [label, ...cols.map(f)];
-  const days = (d: number | null | undefined) => (d === null || d === undefined ? '—' : `${d} d`);
   const rows = [
-    row('false KEEP (A/A: no effect)', (c) => pct(c.falseKeepRate)),
-    ...lifts.map((l) => row(`power (KEEP) at +${l}%`, (c) => pct(c.power[String(l)] ?? null))),
-    ...lifts.map((l) => row(`wrong KILL at +${l}%`, (c) => pct(c.wrongKillRate[String(l)] ?? null))),
-    ...s.trueLiftsPct.map((l) => row(`median days to decision, ${l === 0 ? 'A/A' : `+${l}%`}`, (c) => days(c.medianDaysToDecision[String(l)]))),
+    ...(hasAa ? [row('false KEEP (A/A: no effect)', (c) => pct(c.falseKeepRate))] : []),
+    ...lifts.map((l) => row(`KEEP rate at +${l}% (power)`, (c) => pct(c.power[String(l)] ?? null))),
+    ...lifts.flatMap((l) => [
+      row(`wrong KILL at +${l}%`, (c) => pct(c.wrongKillRate[String(l)] ?? null)),
+      row('  futile / harmful / inconclusive', (c) => {
+        const r = c.wrongKillRateByReason[String(l)];
+        return r ? `${pts(r.futile)} / ${pts(r.harmful)} / ${pts(r.inconclusive)}` : '—';
+      }),
+    ]),
+    ...s.trueLiftsPct.map((l) => row(`median weeks to decision, ${l === 0 ? 'A/A' : `+${l}%`}`, (c) => weeksText(c.medianWeeksToDecision[String(l)]))),
+    ...(hasAa ? [
+      row('A/A KILLed by week 6', (c) => pct(c.aaKilledByWeek6)),
+      row('A/A KILLed by week 12', (c) => pct(c.aaKilledByWeek12)),
+    ] : []),
   ];
   return [
     `Policy backtest: ${s.runs} simulated tests per true effect (seed ${s.seed}), conversion baseline ${pct(s.baselineRate)}, ` +
-      `${s.perGroupPerWeek} leads per group per week, weekly looks, max ${s.maxDurationDays} days`,
-    `tests planned for +${s.designLiftPct}% with 80% power: ` +
-      Object.entries(s.plannedPerGroup).map(([p, n]) => `${p} ${n} per group`).join(', ') +
-      '; decisions by the real decide() of src/experiments',
+      `weekly looks, max ${s.maxDurationDays} days`,
+    backtestVolume(s),
+    `tests planned for +${s.designLiftPct}% with 80% power; decisions by the real decide() of src/experiments:`,
+    ...cols.map((c) => backtestPlanLine(s, c.policy)),
+    ...(s.design?.note ? [`  planned design: ${s.design.note}`] : []),
     '',
     table(['', ...cols.map((c) => c.policy)], rows),
+    '',
+    'wrong KILL split in points of the runs; a decision at look w counts 7·w days',
   ].join('\n');
 }

@@ -97,7 +97,8 @@ export async function runSimulation(db: Database, options: SimulationOptions): P
     for (const s of result.spawned) {
       emit({ kind: 'spawned', day: reported, date, skillId: s.skill.id, skillType: s.skill.skillType, testId: s.test.id,
         metric: s.test.metricTracked, segment: s.test.segment, baselineValue: s.skill.baselineValue,
-        targetValue: s.skill.targetValue, minSampleSize: s.test.minSampleSize });
+        targetValue: s.skill.targetValue, minSampleSize: s.test.minSampleSize,
+        policy: s.test.policy, designLiftPct: s.test.design?.liftPct ?? null, designNote: s.test.design?.note ?? null });
     }
     const stats = daily[reported];
     if (stats) daily[reported] = { ...stats, bottlenecks: bottlenecks.map((b) => b.type) };

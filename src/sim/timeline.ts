@@ -13,7 +13,9 @@ export type TimelineEvent =
       readonly currentValue: number; readonly targetValue: number; readonly summary: string }
   | { readonly kind: 'spawned'; readonly day: number; readonly date: string; readonly skillId: number; readonly skillType: SkillType;
       readonly testId: number; readonly metric: TrackedMetric; readonly segment: string | null;
-      readonly baselineValue: number; readonly targetValue: number; readonly minSampleSize: number }
+      readonly baselineValue: number; readonly targetValue: number; readonly minSampleSize: number;
+      /** planned: the design's lift and note (null for the fixed rules) */
+      readonly policy: string; readonly designLiftPct: number | null; readonly designNote: string | null }
   | { readonly kind: 'skipped'; readonly day: number; readonly date: string; readonly bottleneck: BottleneckType;
       readonly skillType: SkillType; readonly segment: string | null; readonly reason: string }
   | (TestLook & { readonly kind: 'analyzed' })

@@ -22,3 +22,9 @@ export {
   confidenceSequence, sequentialProportions, sequentialMeans, mixtureTuningConstant,
   type SequentialOptions, type SequentialResult,
 } from './sequential.ts';
+export {
+  alphaSpent, efficacyBoundaries, crossingProbabilities, driftForPower,
+  type SpendingFunction, type GroupSequentialBoundaries, type CrossingProbabilities,
+} from './group-sequential.ts';
+export { wilsonInterval, newcombeDifferenceInterval, agrestiCaffoInterval } from './small-sample-intervals.ts';
+export { bayesProportions, bayesMeans, CREDIBLE_LEVEL, type BayesianView, type BayesOptions } from './bayes.ts';

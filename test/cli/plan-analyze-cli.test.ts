@@ -22,15 +22,35 @@ const cli = (args: string[]): Promise<Run> => runCli(args);
 
 describe('lh-brain plan', () => {
   it('prints the size per group and the duration; --json gives the plan', async () => {
-    const human = await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '40']);
+    const human = await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '40', '--policy', 'seed']);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /per group: +963 /);
-    assert.match(human.stdout, /duration: +49 days \(7 weeks\)/);
-    const json = await cli(['--json', 'plan', '--baseline', '8', '--target', '6', '--metric', 'avg_response_time_hours', '--daily-leads', '20']);
+    assert.match(human.stdout, /duration: +49 days \(7 weeks\), maximum allowed 182/);
+    assert.match(human.stdout, /feasible: +yes/);
+    const json = await cli(['--json', 'plan', '--baseline', '8', '--target', '6', '--metric', 'avg_response_time_hours', '--daily-leads', '20', '--policy', 'seed']);
     assert.equal(json.code, 0, json.stderr);
     const plan = JSON.parse(json.stdout) as Plan;
     assert.deepEqual([plan.kind, plan.metric, plan.policy, plan.targetLiftPct], ['ok', 'avg_response_time_hours', 'seed', 25]);
     assert.ok(plan.perGroup >= 100 && plan.weeks !== null);
+    assert.equal(plan.feasible, true);
+  });
+
+  it('plans for the planned policy by default: the design\'s maximum, feasible and the minimum detectable lift', async () => {
+    const json = await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6']);
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as Plan;
+    assert.equal(plan.policy, 'planned');
+    assert.equal(plan.feasible, false);
+    assert.equal(typeof plan.minDetectableLiftPct, 'number');
+    assert.ok(plan.minDetectableLiftPct! > 20);
+    assert.ok(plan.design !== null && plan.design.maxPerGroup.control === plan.perGroup);
+    const human = await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6']);
+    assert.match(human.stdout, /feasible: +NO: it needs \d+ days, more than the 182 allowed; the smallest lift detectable in time is \+\d+\.\d%/);
+    const longer = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6', '--max-days', '400'])).stdout) as Plan;
+    assert.equal(longer.feasible, true);
+    const unknown = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36'])).stdout) as Plan;
+    assert.equal(unknown.feasible, null);
+    assert.equal((await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--max-days', '0'])).code, 2);
   });
 
   it('rejects bad input with a one-line reason and exit code 2', async () => {

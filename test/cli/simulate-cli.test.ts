@@ -1,7 +1,7 @@
 /**
  * `lh-brain simulate` as a user runs it: the real bin in a child process. The demo on the default
  * in-memory database (--json shape and exit code), on PostgreSQL via --database-url, the policy backtest's
- * shape, and one-line usage errors with exit code 2.
+ * shape (--policy all|both, --leads-per-day / --tests volume, progress lines), and one-line usage errors with exit code 2.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -61,8 +61,68 @@ describe('lh-brain simulate', () => {
     assert.match(human.stdout, /false KEEP \(A\/A: no effect\)/);
   });
 
+  it('--policy all --leads-per-day N --tests K backtests the three policies at round(7·N/(2·K)) per group per week', async () => {
+    const run = await cli(['--json', 'simulate', '--policy', 'all', '--runs', '30', '--seed', '9', '--leads-per-day', '50', '--tests', '3']);
+    assert.equal(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout) as BacktestResult;
+    assert.deepEqual(r.summary.map((s) => s.policy), ['seed', 'sequential', 'planned']);
+    assert.deepEqual(r.settings.policies, ['seed', 'sequential', 'planned']);
+    assert.equal(r.settings.leadsPerDay, 50);
+    assert.equal(r.settings.testsAtOnce, 3);
+    assert.equal(r.settings.perGroupPerWeek, 58);
+    assert.equal(r.settings.design?.dailyUnits, 116 / 7);
+    assert.equal(typeof r.settings.design?.feasible, 'boolean');
+    assert.ok('minDetectableLiftPct' in (r.settings.design ?? {}));
+    assert.deepEqual(Object.keys(r.settings.plans), ['seed', 'sequential', 'planned']);
+    assert.equal(r.cells.length, 12);
+    for (const s of r.summary) {
+      for (const key of ['falseKeepRate', 'power', 'wrongKillRate', 'wrongKillRateByReason', 'medianDaysToDecision',
+        'medianWeeksToDecision', 'aaKilledByWeek6', 'aaKilledByWeek12'] as const) assert.ok(key in s, `${s.policy}.${key}`);
+      assert.deepEqual(Object.keys(s.wrongKillRateByReason).sort(), ['10', '20', '30']);
+      assert.deepEqual(Object.keys(s.wrongKillRateByReason['20'] ?? {}).sort(), ['futile', 'harmful', 'inconclusive']);
+      assert.deepEqual(Object.keys(s.medianWeeksToDecision).sort(), ['0', '10', '20', '30']);
+      assert.ok(s.aaKilledByWeek6 !== null && s.aaKilledByWeek12 !== null && s.aaKilledByWeek6 <= s.aaKilledByWeek12);
+    }
+    // progress: log lines on a non-TTY stderr (JSON with --json), never on stdout
+    assert.match(run.stderr, /backtested 120\/120 simulated tests \(100%\)/);
+    assert.equal(run.stderr.split('\n').filter((l) => l.includes('backtested')).length, 10, 'one line every 10%');
+  });
+
+  it('prints the volume, each policy\'s size and the side-by-side table; --tests defaults to 1', async () => {
+    const run = await cli(['simulate', '--policy', 'all', '--runs', '20', '--leads-per-day', '50']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /volume: 50 leads\/day, 1 test at once \(mutually exclusive\) → 175 per group per week/);
+    assert.match(run.stdout, /\n {2}seed: min_sample_size 963 per group, reached at week 6: fits within 182 days/);
+    assert.match(run.stdout, /\n {2}planned: design max \d+ per group, reached at week 6: fits within 182 days/);
+    assert.match(run.stdout, /\n +seed +sequential +planned\n/, 'one column per policy');
+    for (const label of ['false KEEP (A/A: no effect)', 'KEEP rate at +10% (power)', 'KEEP rate at +30% (power)', 'wrong KILL at +20%',
+      'futile / harmful / inconclusive', 'median weeks to decision, A/A', 'A/A KILLed by week 6', 'A/A KILLed by week 12']) {
+      assert.ok(run.stdout.includes(label), label);
+    }
+    const quiet = await cli(['--quiet', 'simulate', '--policy', 'planned', '--runs', '5', '--weekly-per-group', '35']);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '', '--quiet: no progress');
+    assert.match(quiet.stdout, /volume: 35 leads per group per week/);
+    assert.match(quiet.stdout, /planned: design max \d+ per group, reached at week 30: does NOT fit within 182 days \(smallest lift detectable in time: \+\d/);
+  });
+
+  it('--help lists all and marks both as deprecated', async () => {
+    const run = await cli(['simulate', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /"seed",\s+"sequential",\s+"planned",\s+"all",\s+"both"/);
+    assert.match(run.stdout, /"both"\s+=\s+seed\s+\+\s+sequential:\s+deprecated/);
+    assert.match(run.stdout, /--tests <k>/);
+  });
+
   for (const [args, message] of [
     [['simulate', '--runs', '5'], /--runs belongs to the policy backtest/],
+    [['simulate', '--tests', '3'], /--tests belongs to the policy backtest/],
+    [['simulate', '--policy', 'all', '--tests', '3'], /--tests needs --leads-per-day/],
+    [['simulate', '--policy', 'all', '--weekly-per-group', '50', '--leads-per-day', '50'], /either as --weekly-per-group or as --leads-per-day/],
+    [['simulate', '--policy', 'all', '--leads-per-day', '50', '--tests', '0'], /--tests must be between 1 and 1000, got 0/],
+    [['simulate', '--policy', 'all', '--leads-per-day', '50', '--tests', 'x'], /--tests must be a whole number/],
+    [['simulate', '--policy', 'seed', '--leads-per-day', '1', '--tests', '10'], /fewer than 1 lead a week/],
+    [['simulate', '--policy', 'planned', '--runs', '0'], /--runs must be between 1 and 1000000/],
     [['simulate', '--days', 'abc'], /--days must be a whole number/],
     [['simulate', '--days', '0'], /--days must be between 1 and 3650/],
     [['simulate', '--scenario', 'nope'], /Allowed choices are default, stable/],
@@ -73,8 +133,16 @@ describe('lh-brain simulate', () => {
       assert.equal(run.code, 2);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, message);
+      if ((args as readonly string[]).some((a) => a === '--policy' || a === '--tests')) assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
     });
   }
+
+  it('exits 2 for an unknown policy', async () => {
+    const run = await cli(['simulate', '--policy', 'nope']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /Allowed choices are seed, sequential, planned, all, both/);
+  });
 });
 
 const pg = (await dbTargets()).find((t) => t.name === 'postgres');

@@ -167,7 +167,7 @@ for (const target of await dbTargets()) {
       assert.equal(row1['recommendation'], null);
       assert.match(String(row1['decision_reason']), /sample ratio mismatch/);
       const t2 = analyzed(r, 2);
-      assert.deepEqual({ kind: t2.decision.kind, inconclusive: t2.decision.kind === 'KILL' && t2.decision.inconclusive }, { kind: 'KILL', inconclusive: true });
+      assert.deepEqual({ kind: t2.decision.kind, killReason: t2.decision.kind === 'KILL' && t2.decision.killReason }, { kind: 'KILL', killReason: 'inconclusive' });
       assert.equal((await testRow(db, 2))['status'], 'completed');
       assert.equal((await skillRow(db, 2))['status'], 'killed');
     }));

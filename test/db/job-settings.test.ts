@@ -92,6 +92,16 @@ for (const target of await dbTargets()) {
         await setSetting(db, 'spawning', '{}');
         await setSetting(db, 'decision', '{"seed": {"killBelowLiftPct": 20}}'); // above KEEP's 10 %: contradictory
         await assert.rejects(runAnalysisJob(deps(db)), /lh_settings\.decision is invalid: .*killBelowLiftPct/);
+        // the designed tests' knobs are checked as strictly, by both jobs, before any write
+        await setSetting(db, 'decision', '{"spawnPolicy": "bandit"}');
+        await assert.rejects(runDailyJob(deps(db)), /lh_settings\.decision is invalid: spawnPolicy:/);
+        await setSetting(db, 'decision', '{"planned": {"smallestWorthwhileLift": 20}}');
+        await assert.rejects(runDailyJob(deps(db)), /lh_settings\.decision is invalid: planned: .*smallestWorthwhileLift/);
+        await setSetting(db, 'decision', '{"planned": {"spending": {"kind": "power", "rho": 0}}}');
+        await assert.rejects(runAnalysisJob(deps(db)), /lh_settings\.decision is invalid: planned\.spending\.rho:/);
+        await setSetting(db, 'spawning', '{"inconclusiveCooldownDays": -1}');
+        await assert.rejects(runDailyJob(deps(db)), /lh_settings\.spawning is invalid: inconclusiveCooldownDays:/);
+        assert.equal(await count(db, 'lh_daily_metrics'), 0);
       } finally {
         await db.close();
       }

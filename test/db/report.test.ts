@@ -70,7 +70,7 @@ async function insertSkillsAndTests(db: Queryable): Promise<Record<string, numbe
     recommendation: 'KEEP', decision_reason: 'lift > 10% and p < 0.05',
     results: { liftCi: { lower: 2.5, upper: 68.25 }, bySource: [
       { source: 'zillow', controlSampleSize: 200, treatmentSampleSize: 190, controlRate: 0.25, treatmentRate: 0.3, liftPct: 20, pValue: 0.2, adjustedPValue: 0.4, significant: false, note: null },
-      { source: 'referral', control_sample_size: 200, treatment_sample_size: 220, control_rate: 0.15, treatment_rate: 0.23, lift_pct: 53.3, p_value: 0.04 },
+      { source: 'referral', controlSampleSize: 200, treatmentSampleSize: 220, controlRate: 0.15, treatmentRate: 0.23, liftPct: 53.3, pValue: 0.04 },
     ], srm: { status: 'mismatch', pValue: 0.0002, chiSquare: 14.1 } } });
   // running rate test without stored results: the Wald interval is computed from rates and sample sizes
   await test('wald', { test_name: 'Qualification scorer', skill_id: ids['qual'], metric_tracked: 'qualification_rate', confidence_level: 0.9,
@@ -206,8 +206,9 @@ for (const target of await dbTargets()) {
           endedAt: '2026-02-02T00:05:00.000Z', minSampleSize: 100, controlSampleSize: 400, treatmentSampleSize: 410, controlValue: 0.2,
           treatmentValue: 0.263, liftPct: 31.5, liftCi: { lower: 2.5, upper: 68.25, level: 0.95, source: 'analysis' }, liftCiNote: null,
           pValue: 0.0321, recommendation: 'KEEP', winner: 'treatment', decisionReason: 'lift > 10% and p < 0.05',
-          srm: { status: 'mismatch', pValue: 0.0002 }, bySource: undefined });
-        // per source, sorted by name, camelCase and snake_case keys both read
+          srm: { status: 'mismatch', pValue: 0.0002 }, bySource: undefined,
+          killReason: null, chanceToBeatControl: null, expectedLossTreatment: null, design: null, look: null });
+        // per source, sorted by name, as the analysis document (src/experiments/results-document.ts) spells it
         assert.deepEqual(stored.bySource, [
           { source: 'referral', controlSampleSize: 200, treatmentSampleSize: 220, controlRate: 0.15, treatmentRate: 0.23, liftPct: 53.3, pValue: 0.04, adjustedPValue: null, significant: null, note: null },
           { source: 'zillow', controlSampleSize: 200, treatmentSampleSize: 190, controlRate: 0.25, treatmentRate: 0.3, liftPct: 20, pValue: 0.2, adjustedPValue: 0.4, significant: false, note: null },

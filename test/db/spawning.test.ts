@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { connectPostgres } from '../../src/db/postgres.ts';
 import type { Database, Queryable } from '../../src/db/port.ts';
 import type { Bottleneck } from '../../src/detect/types.ts';
-import { plannedMinSampleSize, spawnForBottlenecks, spawnOne, type SpawnDecision } from '../../src/jobs/spawn.ts';
+import { spawnForBottlenecks, spawnOne, type SpawnDecision } from '../../src/jobs/spawn.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
 
 const NOW = new Date('2026-01-21T00:01:00Z');
@@ -70,8 +70,15 @@ for (const target of await dbTargets()) {
         assert.equal(t!['metric_tracked'], 'avg_response_time_hours');
         assert.equal(t!['traffic_allocation_pct'], 50);
         assert.equal(t!['confidence_level'], 0.95);
-        assert.equal(t!['min_sample_size'], plannedMinSampleSize(bottleneck()));
-        assert.equal(t!['min_sample_size'], 100);
+        // spawned tests are designed (policy planned): min_sample_size is the design's maximum per group
+        assert.equal(t!['policy'], 'planned');
+        const design = t!['design'] as { maxPerGroup: { control: number; treatment: number }; liftPct: number; feasible: boolean; dailyUnits: number; note: string };
+        assert.equal(t!['min_sample_size'], Math.max(design.maxPerGroup.control, design.maxPerGroup.treatment));
+        // no lh_daily_metrics yet: a volume of 0, so the design cannot fit and says so
+        assert.equal(design.dailyUnits, 0);
+        assert.equal(design.feasible, false);
+        assert.match(design.note, /no lift is detectable within it/);
+        assert.equal(t!['max_duration_days'], 182);
         assert.deepEqual(t!['started_at'], NOW);
         for (const k of ['test_name', 'hypothesis', 'control_description', 'treatment_description']) assert.ok(String(t![k]).length > 10, k);
       } finally {

@@ -21,7 +21,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a non-numeric report --days', ['--memory', ...NOW, 'report', '--days', 'abc'], /--days must be a whole number of days, got "abc"/],
   ['report --days 0', ['--memory', ...NOW, 'report', '--days', '0'], /--days/],
   ['a non-numeric analyze --test', ['--memory', ...NOW, 'analyze', '--test', 'abc'], /--test must be a positive test id, got "abc"/],
-  ['an unknown analyze --policy', ['--memory', ...NOW, 'analyze', '--policy', 'yolo'], /--policy must be seed or sequential, got "yolo"/],
+  ['an unknown analyze --policy', ['--memory', ...NOW, 'analyze', '--policy', 'yolo'], /--policy must be one of seed, sequential, planned, got "yolo"/],
   ['a database URL of another kind', ['--database-url', 'mysql://u:pw@localhost/db', 'daily'], /database URL must start with postgres:\/\/ or postgresql:\/\//],
   ['--memory with a database URL', ['--memory', '--database-url', 'postgres://u@localhost/db', 'daily'], /--database-url cannot be combined with --memory or --data-dir/],
   ['daily --date in another format', ['--memory', ...NOW, 'daily', '--date', '01/20/2026'], /--date must be a calendar date YYYY-MM-DD, got "01\/20\/2026"/],

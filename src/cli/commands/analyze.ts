@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { migrate } from '../../db/migrate.ts';
 import { loadMigrations } from '../../db/migrations-fs.ts';
-import type { PolicyName } from '../../experiments/types.ts';
+import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../experiments/types.ts';
+import { POLICIES } from '../../experiments/policies/index.ts';
 import { runAnalysisJob, type AnalysisResult, type TestReport } from '../../jobs/analyze.ts';
 import { makeContext, withDatabase } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -18,8 +19,8 @@ interface AnalyzeCliOptions {
 
 /** Validates the flags; UsageError (exit 2) otherwise. */
 export function parseAnalyzeArgs(o: AnalyzeCliOptions): { policy?: PolicyName; testIds?: number[] } {
-  if (o.policy !== undefined && o.policy !== 'seed' && o.policy !== 'sequential') {
-    throw new UsageError(`--policy must be seed or sequential, got "${o.policy}"`);
+  if (o.policy !== undefined && !isPolicyName(o.policy)) {
+    throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}, got "${o.policy}"`);
   }
   const ids = o.test?.flatMap((v) => v.split(',')).map((v) => v.trim());
   const bad = ids?.find((v) => !/^[1-9]\d{0,15}$/.test(v));
@@ -62,11 +63,12 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('weekly A/B analysis: decide KEEP / KILL / CONTINUE for each running test and update its skill')
-    .option('--policy <name>', "decide every test with this policy (seed | sequential) instead of the test's own")
+    .option('--policy <name>', `decide every test with this policy (${POLICY_NAMES.join(' | ')}) instead of the test's own (a what-if: a planned test's looks are kept only under its own policy)`)
     .option('--test <id>', 'analyse only this test (repeatable, or comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nSeed rule: with min_sample_size per group, KEEP if lift > 10% and p < 0.05; KILL if lift < 5% or\n' +
-      'p > 0.10; else CONTINUE (KILL as inconclusive past max_duration_days). A sample-ratio mismatch blocks the\n' +
-      'decision. Idempotent: a re-run with unchanged data writes nothing; completed tests are never re-decided.')
+    .addHelpText('after', `\n${Object.values(POLICIES).map((p) => p.explain).join('\n')}\n` +
+      'A sample-ratio mismatch blocks every decision. A KILL says why: futile, harmful or inconclusive.\n' +
+      'Idempotent: a re-run with unchanged data writes nothing (a planned test\'s look is taken again, not added);\n' +
+      'completed tests are never re-decided.')
     .action(async (opts: AnalyzeCliOptions, cmd: Command) => {
       const args = parseAnalyzeArgs(opts);
       const ctx = makeContext(cmd);

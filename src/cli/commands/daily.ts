@@ -138,8 +138,12 @@ export function renderDaily(r: DailyResult): string {
   const lines = [`daily ${r.from === r.to ? r.from : `${r.from} … ${r.to}`} (${r.timeZone})`];
   for (const d of r.days) lines.push(...renderDay(d));
   for (const s of r.spawned) {
+    const d = s.test.design;
     lines.push(`spawned ${s.skill.skillName} (skill #${s.skill.id}) with test #${s.test.id} on ${s.test.metricTracked}, ` +
-      `${s.test.minSampleSize} per group`);
+      (d === null ? `${s.test.policy} rule, ${s.test.minSampleSize} per group`
+        : `designed for +${d.liftPct.toFixed(1)}%, at most ${d.maxPerGroup} per group` +
+          (d.daysToMax === null ? '' : ` (≤ ${d.daysToMax} days at ${d.dailyUnits ?? 0} a day)`)));
+    if (d?.note) lines.push(`  ${d.note}`);
   }
   for (const s of r.skipped) lines.push(`skipped ${s.skill} for ${s.type}: ${skipText(s)}`);
   if (r.spawned.length === 0 && r.skipped.length === 0) lines.push(`nothing to spawn for ${r.spawnDate}`);

@@ -2,7 +2,8 @@
  * `lh-brain simulate`: the demo. A synthetic lead pipeline run day by day through the real daily job and
  * weekly analysis on a throw-away in-memory database (or --database-url / --data-dir when given), showing
  * detect → spawn → test → decide, and judging every decision against the simulated truth.
- * `--policy seed|sequential|both [--runs N]`: the statistics-only backtest of the decision policies.
+ * `--policy seed|sequential|planned|all [--runs N] [--leads-per-day N --tests K]`: the statistics-only backtest
+ * of the decision policies (`both` = seed + sequential, kept as a deprecated alias).
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import { loadMigrations } from '../../db/migrations-fs.ts';
 import { openDatabase, type DatabaseTarget } from '../../db/open.ts';
 import type { Progress } from '../../jobs/deps.ts';
 import type { Logger } from '../../logger.ts';
+import type { PolicyName } from '../../experiments/types.ts';
 import { BacktestInputError, DEFAULT_BACKTEST, runBacktest } from '../../sim/backtest.ts';
 import { REAL_JOBS } from '../../sim/jobs.ts';
 import { renderBacktest, renderSimulation } from '../../sim/render.ts';
@@ -23,8 +25,15 @@ import { UsageError } from '../errors.ts';
 
 interface SimulateCliOptions {
   days?: string; seed?: string; leadsPerDay?: string; scenario?: string; warmupDays?: string; start?: string;
-  policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string;
+  policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string; tests?: string;
 }
+
+/** --policy values: the policies, `all` of them, and `both` (deprecated: seed + sequential, as before planned existed). */
+const BACKTEST_POLICY_CHOICES = ['seed', 'sequential', 'planned', 'all', 'both'] as const;
+const BACKTEST_POLICY_SETS: Readonly<Record<(typeof BACKTEST_POLICY_CHOICES)[number], readonly PolicyName[]>> = {
+  seed: ['seed'], sequential: ['sequential'], planned: ['planned'],
+  all: ['seed', 'sequential', 'planned'], both: ['seed', 'sequential'],
+};
 
 /** A whole number within bounds, or a one-line UsageError naming the flag. */
 export function parseIntOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -60,13 +69,16 @@ export function registerSimulate(program: Command): void {
     .description('run a synthetic lead pipeline through the real jobs (detect → spawn → test → decide), or backtest the decision policies')
     .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days})`)
     .option('--seed <n>', `random seed: the same seed gives the same run (default ${DEFAULT_SIMULATION.seed})`)
-    .option('--leads-per-day <n>', `mean new leads per day (default ${DEFAULT_SIMULATION.leadsPerDay})`)
+    .option('--leads-per-day <n>', `mean new leads per day (default ${DEFAULT_SIMULATION.leadsPerDay}); ` +
+      'backtest: leads a day in the whole business, shared by --tests')
     .addOption(new Option('--scenario <name>', `what happens (default ${DEFAULT_SIMULATION.scenario})`).choices([...SCENARIO_NAMES]))
     .option('--warmup-days <n>', `days of healthy history before day 0 (default ${DEFAULT_SIMULATION.warmupDays})`)
     .option('--start <YYYY-MM-DD>', `simulated day 0 (default ${DEFAULT_SIMULATION.startDate})`)
-    .addOption(new Option('--policy <name>', 'backtest the decision policies instead (statistics only, no database)').choices(['seed', 'sequential', 'both']))
+    .addOption(new Option('--policy <name>', 'backtest the decision policies instead (statistics only, no database): ' +
+      'one policy, or all three side by side ("both" = seed + sequential: deprecated, use all)').choices([...BACKTEST_POLICY_CHOICES]))
     .option('--runs <n>', 'backtest: simulated tests per true effect (default 1000)')
-    .option('--weekly-per-group <n>', `backtest: leads per group per week (default ${DEFAULT_BACKTEST.perGroupPerWeek})`)
+    .option('--tests <k>', 'backtest: tests running at once (mutually exclusive: each gets leads-per-day / k, split 50/50; default 1)')
+    .option('--weekly-per-group <n>', `backtest: leads per group per week, instead of --leads-per-day (default ${DEFAULT_BACKTEST.perGroupPerWeek})`)
     .option('--baseline-rate <x>', `backtest: control conversion rate (default ${DEFAULT_BACKTEST.baselineRate})`)
     .option('--design-lift <pct>', `backtest: the lift tests are planned for, in % (default ${DEFAULT_BACKTEST.designLiftPct})`)
     .addHelpText('after', '\nThe database is a throw-away in-memory one unless --database-url or --data-dir is given\n' +
@@ -74,7 +86,9 @@ export function registerSimulate(program: Command): void {
       'The jobs run on the simulated clock (00:01 daily, Mondays 00:05 for the analysis): --now is not used.\n' +
       'Scenarios: default (response time degrades, validation accuracy drifts, a source goes bad;\n' +
       'three skills truly help, two do nothing), stable (no bottleneck injected).\n' +
-      'Examples:\n  lh-brain simulate --days 120 --seed 42\n  lh-brain simulate --policy both --runs 2000')
+      'Backtest volume: --leads-per-day N --tests K gives each test round(7·N/(2·K)) leads per group per week;\n' +
+      `without them, --weekly-per-group (default ${DEFAULT_BACKTEST.perGroupPerWeek}).\n` +
+      'Examples:\n  lh-brain simulate --days 120 --seed 42\n  lh-brain simulate --policy all --runs 2000 --leads-per-day 50 --tests 3')
     .action(async (opts: SimulateCliOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const json = Boolean(g.json);
@@ -82,8 +96,10 @@ export function registerSimulate(program: Command): void {
       const logger = stderrLogger(json, quiet);
       const print = (data: unknown, human: () => string) =>
         process.stdout.write((json ? JSON.stringify(data, null, 2) : human()) + '\n');
-      if (opts.policy !== undefined) return backtest(opts, print);
-      if (opts.runs !== undefined) throw new UsageError('--runs belongs to the policy backtest: add --policy seed|sequential|both');
+      if (opts.policy !== undefined) return backtest(opts, print, progressForBacktest(json, quiet, logger));
+      for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests]] as const) {
+        if (value !== undefined) throw new UsageError(`${flag} belongs to the policy backtest: add --policy seed|sequential|planned|all`);
+      }
       const days = parseIntOption('--days', opts.days, 1, 3650);
       const seed = parseIntOption('--seed', opts.seed, 0, 2 ** 31 - 1);
       const leadsPerDay = parseIntOption('--leads-per-day', opts.leadsPerDay, 1, 100_000);
@@ -110,22 +126,63 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => string) => void): void {
-  const policies = opts.policy === 'both' ? (['seed', 'sequential'] as const) : [opts.policy as 'seed' | 'sequential'];
+interface BacktestProgress { readonly progress: (done: number, total: number) => void; readonly stop: () => void }
+
+function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => string) => void, bar: BacktestProgress): void {
+  const policies = BACKTEST_POLICY_SETS[opts.policy as keyof typeof BACKTEST_POLICY_SETS];
+  const leadsPerDay = parseIntOption('--leads-per-day', opts.leadsPerDay, 1, 100_000);
+  const tests = parseIntOption('--tests', opts.tests, 1, 1000);
+  const weekly = parseIntOption('--weekly-per-group', opts.weeklyPerGroup, 1, 1_000_000);
+  if (weekly !== undefined && (leadsPerDay !== undefined || tests !== undefined)) {
+    throw new UsageError('give the backtest volume either as --weekly-per-group or as --leads-per-day [--tests], not both');
+  }
+  if (tests !== undefined && leadsPerDay === undefined) throw new UsageError('--tests needs --leads-per-day: the leads a day the tests share');
   try {
     const result = runBacktest({
       ...DEFAULT_BACKTEST, policies,
       runs: parseIntOption('--runs', opts.runs, 1, 1_000_000) ?? 1000,
       seed: parseIntOption('--seed', opts.seed, 0, 2 ** 31 - 1) ?? DEFAULT_SIMULATION.seed,
-      perGroupPerWeek: parseIntOption('--weekly-per-group', opts.weeklyPerGroup, 1, 1_000_000) ?? DEFAULT_BACKTEST.perGroupPerWeek,
+      perGroupPerWeek: weekly ?? DEFAULT_BACKTEST.perGroupPerWeek,
+      leadsPerDay: leadsPerDay ?? null,
+      testsAtOnce: leadsPerDay === undefined ? null : (tests ?? 1),
       baselineRate: parseNumberOption('--baseline-rate', opts.baselineRate, 0, 1) ?? DEFAULT_BACKTEST.baselineRate,
       designLiftPct: parseNumberOption('--design-lift', opts.designLift, 10, 1000) ?? DEFAULT_BACKTEST.designLiftPct,
+      progress: bar.progress,
     });
+    bar.stop();
     print(result, () => renderBacktest(result));
   } catch (err) {
+    bar.stop();
     if (err instanceof BacktestInputError) throw new UsageError(err.message, { cause: err });
     throw err;
   }
+}
+
+/** The backtest's progress: a bar on an interactive stderr, else a log line every 10% (never on --json's stdout). */
+function progressForBacktest(json: boolean, quiet: boolean, logger: Logger): BacktestProgress {
+  if (quiet) return { progress: () => {}, stop: () => {} };
+  if (!json && process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'backtesting [{bar}] {value}/{total} simulated tests',
+      hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    let started = false;
+    return {
+      progress: (done, total) => {
+        if (!started) { bar.start(total, done); started = true; } else bar.update(done);
+      },
+      stop: () => { if (started) { bar.stop(); started = false; } },
+    };
+  }
+  let lastDecile = 0;
+  return {
+    progress: (done, total) => {
+      const decile = Math.floor((done / total) * 10);
+      if (decile > lastDecile) {
+        lastDecile = decile;
+        logger.log('info', `backtested ${done}/${total} simulated tests (${decile * 10}%)`);
+      }
+    },
+    stop: () => {},
+  };
 }
 
 /** A bar on an interactive stderr; otherwise a log line every 10% (never on --json's stdout). */

@@ -24,11 +24,13 @@ export async function findTestingSkill(tx: Queryable, skillType: string): Promis
 }
 
 /** The most recently killed skill of this type (by decision time). */
-export async function findLatestKill(tx: Queryable, skillType: string): Promise<{ id: number; decided_at: Date } | undefined> {
-  const rows = await tx.query<{ id: number; decided_at: Date }>(
-    `select id, decision_made_at as decided_at from public.lh_spawned_skills
-     where skill_type = $1 and status = 'killed' and decision_made_at is not null
-     order by decision_made_at desc, id desc limit 1`,
+export async function findLatestKill(tx: Queryable, skillType: string): Promise<{ id: number; decided_at: Date; kill_reason: string | null } | undefined> {
+  const rows = await tx.query<{ id: number; decided_at: Date; kill_reason: string | null }>(
+    `select s.id, s.decision_made_at as decided_at,
+            (select t.kill_reason from public.lh_ab_tests t where t.skill_id = s.id order by t.id desc limit 1) as kill_reason
+     from public.lh_spawned_skills s
+     where s.skill_type = $1 and s.status = 'killed' and s.decision_made_at is not null
+     order by s.decision_made_at desc, s.id desc limit 1`,
     [skillType]);
   return rows[0];
 }
@@ -96,18 +98,61 @@ export interface NewTest {
   readonly minSampleSize: number;
   readonly confidenceLevel: number;
   readonly startedAt: Date;
+  readonly policy: 'seed' | 'sequential' | 'planned';
+  /** The design of a planned test (stored as lh_ab_tests.design), else null. */
+  readonly design: unknown;
+  readonly maxDurationDays: number;
 }
 
 /** Insert a `running` A/B test for a skill; returns its id. */
 export async function insertTest(tx: Queryable, t: NewTest): Promise<number> {
   const rows = await tx.query<{ id: number }>(
     `insert into public.lh_ab_tests (test_name, skill_id, hypothesis, control_description, treatment_description,
-       metric_tracked, segment, traffic_allocation_pct, min_sample_size, planned_sample_size, confidence_level, status, started_at)
-     values ($1, $2::bigint, $3, $4, $5, $6, $7, $8::numeric, $9::int, $9::int, $10::numeric, 'running', $11::timestamptz)
+       metric_tracked, segment, traffic_allocation_pct, min_sample_size, planned_sample_size, confidence_level, status, started_at,
+       policy, design, max_duration_days)
+     values ($1, $2::bigint, $3, $4, $5, $6, $7, $8::numeric, $9::int, $9::int, $10::numeric, 'running', $11::timestamptz,
+       $12, $13::text::jsonb, $14::int)
      returning id`,
     [t.testName, t.skillId, t.hypothesis, t.controlDescription, t.treatmentDescription, t.metricTracked, t.segment,
-      t.trafficAllocationPct, t.minSampleSize, t.confidenceLevel, t.startedAt.toISOString()]);
+      t.trafficAllocationPct, t.minSampleSize, t.confidenceLevel, t.startedAt.toISOString(),
+      t.policy, t.design === null ? null : JSON.stringify(t.design), t.maxDurationDays]);
   const id = rows[0]?.id;
   if (id === undefined) throw new Error('insertTest: no id returned');
   return id;
+}
+
+/** Units entering a new test per day: the metric's units over the last days, and the running tests sharing them. */
+export interface MeasuredVolume {
+  /** Days of lh_daily_metrics found in the window (≤ windowDays). */
+  readonly days: number;
+  readonly newLeads: number;
+  readonly contacted: number;
+  readonly validations: number;
+  /** Running tests whose leads a new test on this segment would share (tests are exclusive today). */
+  readonly runningTests: number;
+}
+
+/**
+ * The volume over the `windowDays` metric days up to `date` (lh_daily_metrics, lh_pattern_performance):
+ * new leads and contacted leads (of the segment when one is given: its share of new leads), scored validations.
+ */
+export async function measureVolume(tx: Queryable, date: string, segment: string | null, windowDays: number): Promise<MeasuredVolume> {
+  const rows = await tx.query<{ days: number; new_leads: number; contacted: number; validations: number; running: number }>(
+    `with d as (
+       select m.new_leads_count, m.contacted_count,
+              case when $2::text is null then m.new_leads_count
+                   else coalesce((m.source_metrics -> $2::text ->> 'new_today')::integer, 0) end as seg_new
+       from public.lh_daily_metrics m
+       where m.metric_date > $1::date - $3::int and m.metric_date <= $1::date
+     )
+     select (select count(*) from d)::int as days,
+            coalesce((select sum(seg_new) from d), 0)::float8 as new_leads,
+            coalesce((select sum(contacted_count::float8 * case when new_leads_count > 0 then seg_new::float8 / new_leads_count else 0 end) from d), 0)::float8 as contacted,
+            coalesce((select sum(p.sample_size) from public.lh_pattern_performance p
+                      where p.performance_date > $1::date - $3::int and p.performance_date <= $1::date), 0)::float8 as validations,
+            (select count(*) from public.lh_ab_tests t
+              where t.status = 'running' and (t.segment is null or $2::text is null or t.segment = $2::text))::int as running`,
+    [date, segment, windowDays]);
+  const r = rows[0];
+  return { days: r?.days ?? 0, newLeads: r?.new_leads ?? 0, contacted: r?.contacted ?? 0, validations: r?.validations ?? 0, runningTests: r?.running ?? 0 };
 }

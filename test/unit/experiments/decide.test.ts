@@ -49,7 +49,7 @@ describe('seed policy', () => {
 
   it('a CONTINUE (or still too little data) past the max duration is killed as inconclusive', () => {
     const out = decideSeed(rates(90, 300, 110, 300, { elapsedDays: 183 }), CONFIG);
-    assert.deepEqual(out.decision.kind === 'KILL' && out.decision.inconclusive, true);
+    assert.deepEqual(out.decision.kind === 'KILL' && out.decision.killReason, 'inconclusive');
     assert.match(out.decision.reason, /inconclusive after 183 days \(max 182\)/);
     const starving = decideSeed(rates(5, 20, 6, 20, { elapsedDays: 200 }), CONFIG);
     assert.equal(starving.decision.kind, 'KILL');

@@ -5,8 +5,8 @@
  * Holm-adjusted across the sources (family-wise error), so a "significant" source is not the luck of
  * looking at many. Descriptive only: the decision is made on the total.
  */
-import type { TrackedMetric } from '../metrics.ts';
-import { holmAdjust } from '../stats/index.ts';
+import { METRIC_KIND, lowerIsBetter, type TrackedMetric } from '../metrics.ts';
+import { holmAdjust, newcombeDifferenceInterval, type Interval } from '../stats/index.ts';
 import { compareGroups, type DurationTest } from './compare.ts';
 import type { GroupPair } from './outcomes.ts';
 
@@ -25,6 +25,11 @@ export interface SourceResult {
   /** adjustedPValue < alpha. */
   readonly significant: boolean;
   readonly note: string | null;
+  /**
+   * Rates: Newcombe's (1998, method 10) interval of treatment − control, in the metric's units. A source
+   * slice is often small, where the Wald interval collapses (0/10 vs 0/10 gives [0, 0]); null for durations.
+   */
+  readonly differenceCi: Interval | null;
 }
 
 /** Compares every source and applies the Holm correction. */
@@ -50,6 +55,15 @@ export function compareBySource(
       adjustedPValue: a,
       significant: a !== null && a < options.alpha,
       note: cmp.note,
+      differenceCi: rateDifferenceCi(metric, pair, options.confidence),
     };
   });
+}
+
+function rateDifferenceCi(metric: TrackedMetric, pair: GroupPair, confidence: number): Interval | null {
+  if (METRIC_KIND[metric] === 'duration' || lowerIsBetter(metric)) return null;
+  const ci = newcombeDifferenceInterval(
+    { successes: Math.round(pair.control.sum), n: pair.control.n },
+    { successes: Math.round(pair.treatment.sum), n: pair.treatment.n }, confidence);
+  return 'kind' in ci ? null : ci;
 }

@@ -8,10 +8,14 @@ import type { AssignmentRow, OutcomeRow } from '../db/queries/test-outcomes.ts';
 import { METRIC_KIND, lowerIsBetter, type TrackedMetric } from '../metrics.ts';
 import { compareBySource, type SourceResult } from './by-source.ts';
 import { compareGroups, type Comparison } from './compare.ts';
-import { decide, type PolicyOutcome, type SrmCheck } from './decide.ts';
+import { decide, type LookRecord, type PolicyOutcome, type SrmCheck } from './decide.ts';
+import type { TestDesign } from './design.ts';
 import type { DecisionConfig } from './decision-config.ts';
 import { pairsFromRows, type GroupStats } from './outcomes.ts';
 import { checkSrm } from './srm-check.ts';
+import { postStratifiedDifference } from './post-stratify.ts';
+import { RESULTS_VERSION, type BayesReport, type TestResultsDocument } from './results-document.ts';
+import { bayesMeans, bayesProportions } from '../stats/index.ts';
 import type { PolicyName, Recommendation } from './types.ts';
 
 /** The settings of a test the evaluation needs (columns of lh_ab_tests). */
@@ -25,6 +29,8 @@ export interface TestSpec {
   readonly confidenceLevel: number;
   readonly startedAt: Date;
   readonly maxDurationDays: number;
+  /** lh_ab_tests.design (planned tests), parsed; null otherwise. */
+  readonly design: TestDesign | null;
 }
 
 /** A group as reported: its units, the metric's value and what was left out. */
@@ -86,7 +92,7 @@ export function jsonSafe(v: unknown): unknown {
 /** Evaluates one test as of `asOf` with `policy`. */
 export function evaluateTest(
   spec: TestSpec, outcomeRows: readonly OutcomeRow[], assignment: readonly AssignmentRow[],
-  asOf: Date, policy: PolicyName, config: DecisionConfig,
+  asOf: Date, policy: PolicyName, config: DecisionConfig, looks: readonly LookRecord[] = [],
 ): Evaluation {
   const { total, bySource: pairs } = pairsFromRows(outcomeRows);
   const options = { confidence: spec.confidenceLevel, durationTest: config.durationTest };
@@ -97,10 +103,14 @@ export function evaluateTest(
     { threshold: config.srmThreshold, minPerGroup: config.srmMinPerGroup });
   const elapsedDays = (asOf.getTime() - spec.startedAt.getTime()) / DAY_MS;
   const planned = spec.plannedSampleSize ?? spec.minSampleSize;
+  const stratified = METRIC_KIND[spec.metric] === 'rate' ? postStratifiedDifference(pairs) : null;
+  const ps = stratified !== null && stratified.kind === 'ok' ? stratified : null;
   const outcome = decide(policy, {
     comparison, controlN: total.control.n, treatmentN: total.treatment.n,
     minSampleSize: spec.minSampleSize, plannedSampleSize: planned,
     elapsedDays, maxDurationDays: spec.maxDurationDays, confidenceLevel: spec.confidenceLevel, srm,
+    design: spec.design, looks,
+    adjusted: ps && { improvement: ps.difference, standardError: ps.standardError },
   }, config);
   const alpha = config.seed.keepMaxP ?? Number((1 - spec.confidenceLevel).toPrecision(12));
   const bySource = compareBySource(spec.metric, pairs, { ...options, alpha });
@@ -113,8 +123,9 @@ export function evaluateTest(
       [t, compareGroups(spec.metric, total.control, total.treatment, { ...options, durationTest: t }).pValue]))
     : null;
   const level = spec.confidenceLevel;
-  const results = jsonSafe({
-    version: 1,
+  const bayes = bayesView(spec.metric, total.control, total.treatment);
+  const doc: TestResultsDocument = {
+    version: RESULTS_VERSION,
     policy,
     metric: spec.metric,
     metricKind: METRIC_KIND[spec.metric],
@@ -131,6 +142,18 @@ export function evaluateTest(
     decisionPValue: outcome.pValue,
     durationPValues,
     sequential: outcome.sequential,
+    killReason: outcome.decision.kind === 'KILL' ? outcome.decision.killReason : null,
+    look: outcome.look,
+    bayes,
+    postStratified: ps && {
+      difference: ps.difference, standardError: ps.standardError, unadjusted: ps.unadjusted,
+      varianceRatio: ps.varianceRatio, strata: ps.strata.map((x) => ({ name: x.name, weight: x.weight })),
+      usedByDecision: policy === 'planned',
+    },
+    design: spec.design && {
+      liftPct: spec.design.liftPct, requestedLiftPct: spec.design.requestedLiftPct, alpha: spec.design.alpha,
+      power: spec.design.power, maxPerGroup: spec.design.maxPerGroup, feasible: spec.design.feasible, note: spec.design.note,
+    },
     srm: srm.kind === 'checked'
       ? { status: srm.mismatch ? 'mismatch' : 'ok', pValue: srm.pValue, chiSquare: srm.chiSquare, threshold: config.srmThreshold,
         expectedTreatmentPct: spec.allocationPct }
@@ -140,6 +163,24 @@ export function evaluateTest(
     maxDurationDays: spec.maxDurationDays,
     bySourceAdjustment: 'holm',
     bySource,
-  }) as Record<string, unknown>;
+  };
+  const results = jsonSafe(doc) as Record<string, unknown>;
   return { comparison, outcome, control, treatment, srm, bySource, recommendation: recommendationOf(kind), winner, elapsedDays, results };
+}
+
+/**
+ * Chance to beat control and expected loss (GrowthBook, Eppo, Statsig report them beside the decision):
+ * Beta(1 + x, 1 + n − x) posteriors for rates, a normal posterior of the means for durations. Reported,
+ * never deciding. Null when a group has no units.
+ */
+export function bayesView(metric: TrackedMetric, c: GroupStats, t: GroupStats): BayesReport | null {
+  if (c.n === 0 || t.n === 0) return null;
+  const lower = lowerIsBetter(metric);
+  const r = METRIC_KIND[metric] === 'duration'
+    ? (c.mean === null || t.mean === null || c.variance === null || t.variance === null ? null
+      : bayesMeans(c.mean, Math.sqrt(c.variance / c.n), t.mean, Math.sqrt(t.variance / t.n), { lowerIsBetter: lower }))
+    : bayesProportions({ successes: Math.round(c.sum), n: c.n }, { successes: Math.round(t.sum), n: t.n }, { lowerIsBetter: lower });
+  if (r === null || r.kind !== 'ok') return null;
+  return { chanceToBeatControl: r.chanceToBeatControl, expectedLossTreatment: r.expectedLossTreatment,
+    expectedLossControl: r.expectedLossControl, credibleInterval: r.credibleInterval, method: r.method };
 }

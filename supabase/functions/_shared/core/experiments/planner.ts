@@ -15,7 +15,11 @@ import {
 } from '../stats/index.ts';
 import { resolveDecisionConfig, type DecisionConfigOverride } from './decision-config.ts';
 import { sequentialPowerDurations, sequentialPowerRates } from './sequential-power.ts';
+import type { TestDesign } from './design.ts';
 import type { PolicyName } from './types.ts';
+
+/** The policies planned by a per-group size (the `planned` policy plans a design: policies/planned.ts). */
+export type FixedRulePolicy = Exclude<PolicyName, 'planned'>;
 
 export const MIN_SAMPLE_FLOOR = 100;
 
@@ -39,6 +43,8 @@ export interface PlanRequest {
   readonly allocationPct?: number;
   /** KEEP thresholds (lift %, p); default the seed's. */
   readonly config?: DecisionConfigOverride;
+  /** The test's max_duration_days (default 182): a plan that needs longer is not feasible. */
+  readonly maxDurationDays?: number;
 }
 
 export interface Plan {
@@ -59,6 +65,13 @@ export interface Plan {
   /** Days / weeks until the smaller group reaches perGroup (null without dailyUnits). */
   readonly days: number | null;
   readonly weeks: number | null;
+  readonly maxDurationDays: number;
+  /** Whether `days` fits within maxDurationDays (null without dailyUnits). */
+  readonly feasible: boolean | null;
+  /** The smallest lift in % this policy detects with the requested power within maxDurationDays at dailyUnits (null without dailyUnits, or none). */
+  readonly minDetectableLiftPct: number | null;
+  /** The stored design (planned policy only). */
+  readonly design: TestDesign | null;
   readonly assumptions: readonly string[];
 }
 
@@ -87,6 +100,7 @@ function checkRequest(r: PlanRequest, metric: TrackedMetric, keepLift: number): 
   if (r.floor !== undefined && !(Number.isInteger(r.floor) && r.floor >= 2)) return 'floor must be an integer ≥ 2';
   if (r.dailyUnits !== undefined && !(Number.isFinite(r.dailyUnits) && r.dailyUnits > 0)) return 'daily volume must be > 0';
   if (r.allocationPct !== undefined && !(r.allocationPct > 0 && r.allocationPct < 100)) return 'allocation must be a percentage strictly between 0 and 100';
+  if (r.maxDurationDays !== undefined && !(Number.isInteger(r.maxDurationDays) && r.maxDurationDays > 0)) return 'max duration must be a positive whole number of days';
   return null;
 }
 
@@ -95,7 +109,7 @@ export function liftOf(metric: TrackedMetric, baseline: number, target: number):
   return METRIC_KIND[metric] === 'duration' ? ((baseline - target) / baseline) * 100 : ((target - baseline) / baseline) * 100;
 }
 
-function requiredSize(r: PlanRequest, metric: TrackedMetric, policy: PolicyName, power: number, keepLift: number, alpha: number, seqAlpha: number): SampleSizeSearch {
+function requiredSize(r: PlanRequest, metric: TrackedMetric, policy: FixedRulePolicy, power: number, keepLift: number, alpha: number, seqAlpha: number): SampleSizeSearch {
   const isRate = METRIC_KIND[metric] !== 'duration';
   const sd = r.baselineSd ?? r.baseline;
   if (policy === 'seed') {
@@ -116,8 +130,14 @@ function requiredSize(r: PlanRequest, metric: TrackedMetric, policy: PolicyName,
  * 36 % (+20 %), seed rule, 80 % power → 963 per group; at 40 leads a day split 50/50, 49 days (7 weeks).
  */
 export function planMinSampleSize(r: PlanRequest): PlanResult {
-  const metric = r.metric ?? 'conversion_rate';
   const policy = r.policy ?? 'seed';
+  if (policy === 'planned') return invalid('the planned policy plans a design: use planTest (src/experiments/plan-test.ts)');
+  return planFixedRule(r, policy);
+}
+
+/** The plan of a fixed-size rule (seed, sequential); see planMinSampleSize. */
+export function planFixedRule(r: PlanRequest, policy: FixedRulePolicy, withMinimumDetectable = true): PlanResult {
+  const metric = r.metric ?? 'conversion_rate';
   let cfg;
   try {
     cfg = resolveDecisionConfig(r.config);
@@ -142,16 +162,44 @@ export function planMinSampleSize(r: PlanRequest): PlanResult {
     ...(METRIC_KIND[metric] === 'duration' ? [`duration sd ${r.baselineSd ?? r.baseline} in both groups${r.baselineSd === undefined ? ' (default: sd = mean)' : ''}`] : []),
     ...(days === null ? [] : [`${r.dailyUnits} units a day, the smaller group getting ${(share * 100).toFixed(0)}%`]),
   ];
+  const maxDurationDays = r.maxDurationDays ?? cfg.defaultMaxDurationDays;
   return {
     kind: 'ok', metric, policy, baseline: r.baseline, target: r.target,
     targetLiftPct: liftOf(metric, r.baseline, r.target),
     perGroup, requiredPerGroup: found.nPerGroup,
     powerAtPerGroup: perGroup === found.nPerGroup ? found.achievedPower : powerAt(r, metric, policy, perGroup, keepLift, alpha, cfg.sequential.alpha),
-    power, days, weeks: days === null ? null : Math.ceil(days / 7), assumptions,
+    power, days, weeks: days === null ? null : Math.ceil(days / 7),
+    maxDurationDays, feasible: days === null ? null : days <= maxDurationDays,
+    minDetectableLiftPct: r.dailyUnits === undefined || !withMinimumDetectable ? null : fixedRuleMinimumDetectableLift(r, metric, policy, maxDurationDays),
+    design: null, assumptions,
   };
 }
 
-function powerAt(r: PlanRequest, metric: TrackedMetric, policy: PolicyName, n: number, keepLift: number, alpha: number, seqAlpha: number): number {
+/**
+ * The smallest lift (in %, above the KEEP line) whose plan fits within maxDurationDays at r.dailyUnits:
+ * bisection on the target over the sizes the rule needs. Null when even the largest lift does not fit.
+ */
+function fixedRuleMinimumDetectableLift(r: PlanRequest, metric: TrackedMetric, policy: FixedRulePolicy, maxDays: number): number | null {
+  const keepLift = resolveDecisionConfig(r.config).seed.keepMinLiftPct;
+  const isRate = METRIC_KIND[metric] !== 'duration';
+  const targetFor = (l: number) => (isRate ? r.baseline * (1 + l / 100) : r.baseline * (1 - l / 100));
+  const fits = (l: number) => {
+    const p = planFixedRule({ ...r, target: targetFor(l), maxDurationDays: maxDays, policy }, policy, false);
+    return p.kind === 'ok' && p.days !== null && p.days <= maxDays;
+  };
+  let hi = isRate ? Math.min(((0.999 - r.baseline) / r.baseline) * 100, 1000) : 95;
+  let lo = keepLift + 0.1;
+  if (hi <= lo || !fits(hi)) return null;
+  if (fits(lo)) return Math.ceil(lo * 10) / 10;
+  for (let i = 0; i < 30 && hi - lo > 0.05; i++) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  return Math.ceil(hi * 10) / 10;
+}
+
+function powerAt(r: PlanRequest, metric: TrackedMetric, policy: FixedRulePolicy, n: number, keepLift: number, alpha: number, seqAlpha: number): number {
   const sd = r.baselineSd ?? r.baseline;
   const isRate = METRIC_KIND[metric] !== 'duration';
   if (policy === 'sequential') {
@@ -172,7 +220,7 @@ function powerAt(r: PlanRequest, metric: TrackedMetric, policy: PolicyName, n: n
  */
 export function minSampleSizeForBottleneck(
   b: Pick<Bottleneck, 'metric' | 'currentValue' | 'targetValue'>,
-  options: { policy?: PolicyName; power?: number; floor?: number; config?: DecisionConfigOverride } = {},
+  options: { policy?: FixedRulePolicy; power?: number; floor?: number; config?: DecisionConfigOverride } = {},
 ): number {
   const floor = options.floor ?? MIN_SAMPLE_FLOOR;
   const base = { metric: b.metric, baseline: b.currentValue, policy: options.policy, power: options.power, floor, config: options.config };

@@ -20,7 +20,10 @@ import type { SourceResult } from '../experiments/by-source.ts';
 import { checkStoredSettings, decisionFromSetting, readSettingDocuments } from './settings.ts';
 import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
 import { evaluateTest, type GroupReport } from '../experiments/evaluate.ts';
-import { isFinal, type Decision, type PolicyName, type Recommendation } from '../experiments/types.ts';
+import { isFinal, isPolicyName, type Decision, type KillReason, type PolicyName, type Recommendation } from '../experiments/types.ts';
+import { parseStoredDesign, type TestDesign } from '../experiments/design.ts';
+import { readLooks, writeLook } from '../db/queries/test-looks.ts';
+import type { LookRecord } from '../experiments/policy.ts';
 import { warn } from '../logger.ts';
 import { isTrackedMetric, type TrackedMetric } from '../metrics.ts';
 import type { Interval } from '../stats/index.ts';
@@ -46,6 +49,10 @@ export interface AnalyzedTest {
   readonly policy: PolicyName;
   readonly skillId: number | null;
   readonly decision: Decision;
+  /** Why a KILL was decided (null otherwise). */
+  readonly killReason: KillReason | null;
+  /** This run's look of a planned test (sizes, z, information fraction, boundaries). */
+  readonly look: LookRecord | null;
   readonly recommendation: Recommendation | null;
   readonly winner: 'control' | 'treatment' | null;
   /** Status after this run. */
@@ -84,7 +91,7 @@ export interface AnalysisResult {
 
 function policyOf(row: AbTestRow, override: PolicyName | undefined): PolicyName {
   if (override) return override;
-  return row.policy === 'sequential' ? 'sequential' : 'seed';
+  return isPolicyName(row.policy) ? row.policy : 'seed';
 }
 
 async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: AnalysisOptions, config: DecisionConfig): Promise<TestReport> {
@@ -94,13 +101,25 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
   const metric = row.metric_tracked;
   if (!isTrackedMetric(metric)) return { kind: 'failed', testId, error: `unknown metric_tracked "${metric}"` };
   const policy = policyOf(row, options.policy);
+  let design: TestDesign | null = null;
+  if (row.design !== null && row.design !== undefined) {
+    const parsed = parseStoredDesign(row.design);
+    if (parsed.kind === 'invalid') return { kind: 'failed', testId, error: parsed.reason };
+    design = parsed.design;
+  }
+  if (policy === 'planned' && design === null) {
+    return { kind: 'failed', testId, error: 'the planned policy needs the test\'s design (lh_ab_tests.design is empty): decide it with --policy seed or sequential' };
+  }
+  // the looks are the memory of a planned test; deciding it with another policy neither reads nor writes them
+  const ownLooks = policy === 'planned' && row.policy === 'planned';
+  const looks = ownLooks ? await readLooks(tx, testId) : [];
   const { outcomes, assignment } = await queryTestStats(tx, testId, metric, asOf, row.segment);
   const ev = evaluateTest({
     id: row.id, metric, segment: row.segment, allocationPct: row.traffic_allocation_pct,
     minSampleSize: row.min_sample_size, plannedSampleSize: row.planned_sample_size,
     confidenceLevel: row.confidence_level, startedAt: row.started_at,
-    maxDurationDays: row.max_duration_days ?? config.defaultMaxDurationDays,
-  }, outcomes, assignment, asOf, policy, config);
+    maxDurationDays: row.max_duration_days ?? config.defaultMaxDurationDays, design,
+  }, outcomes, assignment, asOf, policy, config, looks);
   const final = isFinal(ev.outcome.decision);
   const warnings: string[] = [];
   const skill = await selectSkillForUpdate(tx, row.skill_id);
@@ -110,8 +129,11 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
     controlValue: ev.comparison.controlValue, treatmentValue: ev.comparison.treatmentValue,
     liftPct: ev.comparison.liftPct, pValue: ev.outcome.pValue,
     winner: ev.winner, recommendation: ev.recommendation, final,
+    killReason: ev.outcome.decision.kind === 'KILL' ? ev.outcome.decision.killReason : null,
     decisionReason: ev.outcome.decision.reason, results: ev.results,
   }, asOf);
+  const look = ev.outcome.look;
+  const lookWritten = look !== null && ownLooks ? await writeLook(tx, testId, look, asOf) : false;
   let skillUpdated = false;
   if (final && skill) {
     const to = ev.outcome.decision.kind === 'KEEP' ? 'active' : 'killed';
@@ -124,7 +146,9 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
     status: final ? 'completed' : 'running', control: ev.control, treatment: ev.treatment,
     liftPct: ev.comparison.liftPct, liftCi: ev.comparison.liftCi, pValue: ev.outcome.pValue,
     srm: ev.srm.kind === 'checked' ? { status: ev.srm.mismatch ? 'mismatch' : 'ok', pValue: ev.srm.pValue } : { status: 'not-checked', pValue: null },
-    bySource: ev.bySource, testUpdated, skillUpdated, warnings,
+    bySource: ev.bySource, testUpdated: testUpdated || lookWritten, skillUpdated, warnings,
+    killReason: ev.outcome.decision.kind === 'KILL' ? ev.outcome.decision.killReason : null,
+    look: ev.outcome.look,
   };
 }
 

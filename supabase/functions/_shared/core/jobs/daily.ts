@@ -24,7 +24,9 @@
  * so running the job twice, or three times at once, leaves the database as one run does.
  */
 import type { DetectionConfig } from '../detect/config.ts';
-import { checkStoredSettings, detectionFromSetting, readSettingDocuments, settingProblem, spawningFromSetting } from './settings.ts';
+import {
+  checkStoredSettings, decisionFromSetting, detectionFromSetting, readSettingDocuments, settingProblem, spawningFromSetting,
+} from './settings.ts';
 import { explainDetection } from '../detect/detect.ts';
 import { loadDetectionInput } from '../db/queries/detection-input.ts';
 import { recordSpawnOutcomes, storeDetectedBottlenecks, type OutcomeRecord } from '../db/queries/detected-bottlenecks.ts';
@@ -96,9 +98,10 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   const [from, to] = await resolveRange(deps, options, now, timeZone);
   const days = daysBetween(from, to);
   // thresholds: an explicit option wins; else lh_settings (validated before anything is written)
-  const settings = await readSettingDocuments(deps.db, ['detection', 'spawning']);
+  const settings = await readSettingDocuments(deps.db, ['detection', 'spawning', 'decision']);
   const detection = options.detection ?? detectionFromSetting(settings.detection);
   const storedSpawning = spawningFromSetting(settings.spawning);
+  const storedDecision = decisionFromSetting(settings.decision);
   const progress = options.progress ?? noProgress;
   // the first write: a testing skill whose test ended elsewhere would block its type (see the migration)
   const invariants = await healSkillInvariants(deps.db, now);
@@ -111,7 +114,9 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   }
   progress(days.length, days.length, to);
 
-  const spawnConfig: SpawnConfig = { ...DEFAULT_SPAWN_CONFIG, ...storedSpawning, ...options.spawning };
+  const spawnConfig: SpawnConfig = {
+    ...DEFAULT_SPAWN_CONFIG, ...storedSpawning, decision: storedDecision, ...options.spawning,
+  };
   const last = dayResults[dayResults.length - 1];
   const decisions = await spawnForBottlenecks(deps.db, last?.bottlenecks ?? [], to, now, spawnConfig, options.afterSkillInsert);
   await recordSpawnOutcomes(deps.db, to, decisions.map(outcomeOf));

@@ -9,11 +9,18 @@
  * bypass the lock still cannot create duplicates (partial unique indexes); their 23505 becomes a
  * 'lost-race' skip and the transaction leaves nothing behind.
  */
-import { minSampleSizeForBottleneck } from '../experiments/planner.ts';
+import { minSampleSizeForBottleneck, type FixedRulePolicy } from '../experiments/planner.ts';
+import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../experiments/decision-config.ts';
+import { designTest, type TestDesign } from '../experiments/design.ts';
+import type { PolicyName } from '../experiments/types.ts';
+import type { TrackedMetric } from '../metrics.ts';
 import type { Bottleneck } from '../detect/types.ts';
 import type { Database, Queryable } from '../db/port.ts';
 import { sqlState, UNIQUE_VIOLATION } from '../db/port.ts';
-import { findLatestKeep, findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, takeSpawnLock } from '../db/queries/spawning.ts';
+import {
+  findLatestKeep, findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, measureVolume, takeSpawnLock,
+  type MeasuredVolume,
+} from '../db/queries/spawning.ts';
 import type { SkipReason, Spawned, Skipped } from './daily-result.ts';
 import { CONTROL_DESCRIPTION, hypothesis, problemDetected, skillName, testName, treatmentDescription } from './spawn-text.ts';
 
@@ -26,13 +33,21 @@ export interface SpawnConfig {
    * spawned. So a kept skill type waits this many days (default 35, the detection windows' span).
    */
   readonly keptCooldownDays?: number;
+  /**
+   * After a KILL as inconclusive ("we don't know yet", not "it does not work") the type may be tried again
+   * sooner: this many days (default 14) instead of killCooldownDays.
+   */
+  readonly inconclusiveCooldownDays?: number;
   readonly trafficAllocationPct: number;
   readonly confidenceLevel: number;
+  /** The decision settings (lh_settings.decision): which policy new tests get, and the planned design's knobs. */
+  readonly decision?: DecisionConfig;
 }
 
 export const DEFAULT_SPAWN_CONFIG = {
   killCooldownDays: 30,
   keptCooldownDays: 35,
+  inconclusiveCooldownDays: 14,
   trafficAllocationPct: 50,
   confidenceLevel: 0.95,
 } as const satisfies SpawnConfig;
@@ -45,12 +60,52 @@ export const DEFAULT_SPAWN_CONFIG = {
 export type AfterSkillInsert = (tx: Queryable, skillId: number, bottleneck: Bottleneck) => Promise<void>;
 
 /**
- * The test's min_sample_size per group: max(100, the size that gives 80% power to reach the bottleneck's
- * target under the decision rule), from the planner (src/experiments/planner.ts). Deciding before that
- * size is what makes the seed rule KILL most real improvements.
+ * The test's min_sample_size per group for a fixed-size rule: max(100, the size that gives 80% power to
+ * reach the bottleneck's target under the decision rule), from the planner (src/experiments/planner.ts).
+ * Deciding before that size is what makes the seed rule KILL most real improvements.
  */
-export function plannedMinSampleSize(bottleneck: Bottleneck): number {
-  return minSampleSizeForBottleneck(bottleneck);
+export function plannedMinSampleSize(bottleneck: Bottleneck, policy: FixedRulePolicy = 'seed', decision: DecisionConfig = DEFAULT_DECISION_CONFIG): number {
+  return minSampleSizeForBottleneck(bottleneck, { policy, config: decision });
+}
+
+/** The window over which the volume a new test will get is measured. */
+export const VOLUME_WINDOW_DAYS = 28;
+
+/** The metric's units per day entering a new test: its unit's volume, shared with the running tests (exclusive assignment). */
+export function dailyUnitsFor(metric: TrackedMetric, v: MeasuredVolume): number {
+  const total = metric === 'f1_score' ? v.validations
+    : metric === 'qualification_rate' || metric === 'avg_days_to_qualify' || metric === 'avg_response_time_hours' ? v.contacted
+      : v.newLeads;
+  return v.days === 0 ? 0 : Math.round((total / v.days / (v.runningTests + 1)) * 100) / 100;
+}
+
+interface TestPlan {
+  readonly policy: PolicyName;
+  readonly minSampleSize: number;
+  readonly design: TestDesign | null;
+}
+
+/**
+ * How the new test will be decided: a design powered for the smallest worthwhile lift at the measured
+ * volume (planned; raised to the minimum detectable lift when that does not fit in the maximum duration,
+ * and saying so), or a fixed-size plan for the seed / sequential rule.
+ */
+async function planFor(tx: Queryable, b: Bottleneck, date: string, config: SpawnConfig): Promise<TestPlan> {
+  const decision = config.decision ?? DEFAULT_DECISION_CONFIG;
+  const policy = decision.spawnPolicy;
+  if (policy !== 'planned') return { policy, minSampleSize: plannedMinSampleSize(b, policy, decision), design: null };
+  const volume = await measureVolume(tx, date, b.segment, VOLUME_WINDOW_DAYS);
+  const res = designTest({
+    metric: b.metric, baseline: b.currentValue, dailyUnits: dailyUnitsFor(b.metric, volume),
+    allocationPct: config.trafficAllocationPct, maxDurationDays: decision.defaultMaxDurationDays,
+    raiseToFeasible: true, config: decision.planned, keepLinePct: decision.seed.keepMinLiftPct,
+  });
+  if (res.kind === 'invalid') {
+    // e.g. a share of 0 or 1 has nothing to design from: the seed's rule still decides such a test
+    return { policy: 'seed', minSampleSize: plannedMinSampleSize(b, 'seed', decision), design: null };
+  }
+  const d = res.design;
+  return { policy, minSampleSize: Math.max(d.maxPerGroup.control, d.maxPerGroup.treatment), design: d };
 }
 
 export type SpawnDecision =
@@ -99,10 +154,13 @@ async function blockingReason(tx: Queryable, b: Bottleneck, now: Date, config: S
   if (testing) return { reason: 'already-testing', testingSkillId: testing.id };
   const kill = await findLatestKill(tx, b.suggestedSkill);
   if (kill) {
-    const remainingMs = config.killCooldownDays * DAY_MS - (now.getTime() - kill.decided_at.getTime());
+    const cooldownDays = kill.kill_reason === 'inconclusive'
+      ? (config.inconclusiveCooldownDays ?? DEFAULT_SPAWN_CONFIG.inconclusiveCooldownDays)
+      : config.killCooldownDays;
+    const remainingMs = cooldownDays * DAY_MS - (now.getTime() - kill.decided_at.getTime());
     if (remainingMs > 0) {
       return { reason: 'killed-recently', killedSkillId: kill.id, killedAt: kill.decided_at.toISOString(),
-        cooldownDays: config.killCooldownDays, daysRemaining: Math.ceil(remainingMs / DAY_MS) };
+        cooldownDays, daysRemaining: Math.ceil(remainingMs / DAY_MS) };
     }
   }
   const keptCooldownDays = config.keptCooldownDays ?? DEFAULT_SPAWN_CONFIG.keptCooldownDays;
@@ -131,18 +189,25 @@ async function insertSkillAndTest(
     spawnedForDate: date, spawnedAt: now,
   });
   if (afterSkillInsert) await afterSkillInsert(tx, skillId, b);
-  const minSampleSize = plannedMinSampleSize(b);
+  const plan = await planFor(tx, b, date, config);
+  const minSampleSize = plan.minSampleSize;
+  const maxDurationDays = (config.decision ?? DEFAULT_DECISION_CONFIG).defaultMaxDurationDays;
   const tName = testName(b, date);
   const testId = await insertTest(tx, {
     testName: tName, skillId, hypothesis: hypothesis(b), controlDescription: CONTROL_DESCRIPTION,
     treatmentDescription: treatmentDescription(b.suggestedSkill), metricTracked: b.metric, segment: b.segment,
     trafficAllocationPct: config.trafficAllocationPct, minSampleSize, confidenceLevel: config.confidenceLevel, startedAt: now,
+    policy: plan.policy, design: plan.design, maxDurationDays,
   });
+  const d = plan.design;
   return {
     type: b.type,
     skill: { id: skillId, skillType: b.suggestedSkill, skillName: name, targetMetric: b.metric,
       baselineValue: b.currentValue, targetValue: b.targetValue, segment: b.segment, spawnedForDate: date },
     test: { id: testId, testName: tName, metricTracked: b.metric, segment: b.segment,
-      trafficAllocationPct: config.trafficAllocationPct, confidenceLevel: config.confidenceLevel, minSampleSize },
+      trafficAllocationPct: config.trafficAllocationPct, confidenceLevel: config.confidenceLevel, minSampleSize,
+      policy: plan.policy, maxDurationDays,
+      design: d && { liftPct: d.liftPct, requestedLiftPct: d.requestedLiftPct, maxPerGroup: minSampleSize,
+        dailyUnits: d.dailyUnits, daysToMax: d.daysToMax, feasible: d.feasible, note: d.note } },
   };
 }

@@ -21,11 +21,13 @@ export interface AbTestRow extends Record<string, unknown> {
   policy: string;
   started_at: Date;
   max_duration_days: number;
+  /** lh_ab_tests.design as stored (jsonb; parsed by parseStoredDesign). */
+  design: unknown;
 }
 
 const TEST_COLUMNS = `id, test_name, skill_id, metric_tracked, segment, traffic_allocation_pct::float8 as traffic_allocation_pct,
   min_sample_size, planned_sample_size, confidence_level::float8 as confidence_level, status, policy, started_at,
-  max_duration_days`;
+  max_duration_days, design`;
 
 /** Ids (and status) of the tests to analyse: every running test, or exactly the listed ids. */
 export async function queryTestsToAnalyse(db: Queryable, testIds: readonly number[] | undefined): Promise<Array<{ id: number; status: string }>> {
@@ -59,6 +61,7 @@ export interface TestResultColumns {
   winner: 'control' | 'treatment' | null;
   recommendation: 'KEEP' | 'KILL' | 'CONTINUE' | null;
   final: boolean;
+  killReason: 'futile' | 'harmful' | 'inconclusive' | null;
   decisionReason: string;
   results: unknown;
 }
@@ -76,16 +79,16 @@ export async function writeTestResult(tx: Queryable, testId: number, v: TestResu
        winner = $8, recommendation = $9,
        status = case when $10::boolean then 'completed' else 'running' end,
        ended_at = case when $10::boolean then $13::timestamptz else null end,
-       decision_reason = $11, results = $12::text::jsonb, analyzed_at = $13::timestamptz
+       decision_reason = $11, results = $12::text::jsonb, analyzed_at = $13::timestamptz, kill_reason = $14::text
      where id = $1 and status = 'running'
        and ($10::boolean
          or (control_sample_size, treatment_sample_size, control_conversion_rate, treatment_conversion_rate,
-             lift_pct, p_value, winner, recommendation, decision_reason, results)
+             lift_pct, p_value, winner, recommendation, decision_reason, results, kill_reason)
             is distinct from
-            ($2::int, $3::int, $4::float8, $5::float8, $6::float8, $7::float8, $8::text, $9::text, $11::text, $12::text::jsonb))
+            ($2::int, $3::int, $4::float8, $5::float8, $6::float8, $7::float8, $8::text, $9::text, $11::text, $12::text::jsonb, $14::text))
      returning id`,
     [testId, v.controlSampleSize, v.treatmentSampleSize, v.controlValue, v.treatmentValue, v.liftPct, v.pValue,
-      v.winner, v.recommendation, v.final, v.decisionReason, JSON.stringify(v.results), asOf],
+      v.winner, v.recommendation, v.final, v.decisionReason, JSON.stringify(v.results), asOf, v.killReason],
   );
   return rows.length > 0;
 }

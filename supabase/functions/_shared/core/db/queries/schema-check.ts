@@ -35,6 +35,8 @@ export const DAILY_JOB_OBJECTS: readonly string[] = [
   'public.lh_setting_problem(text,text)',
   // the trigger function spawning's insert of a test fires (migration 20261125001000)
   'public.lh_ab_tests_recompile()',
+  // designed tests: spawning writes lh_ab_tests.design / reads kill_reason (migration 20261202000100)
+  'public.lh_ab_test_looks', 'public.lh_ab_tests_drop_looks()',
 ];
 
 /** Every object the weekly analysis reads, writes or calls, checked before its first write. */
@@ -45,6 +47,8 @@ export const ANALYSIS_JOB_OBJECTS: readonly string[] = [
   'public.lh_lead_invalid_reasons()', 'public.lh_max_plausible_delay()', 'public.lh_settings_problems()',
   // fired by the analysis' update that completes a test (migration 20261125001000)
   'public.lh_ab_tests_recompile()',
+  // the looks of planned tests (migration 20261202000100)
+  'public.lh_ab_test_looks',
 ];
 
 /** The one-line message both jobs give for a database that lacks `missing`. */
