@@ -15,7 +15,7 @@ import {
 } from '../stats/index.ts';
 import { resolveDecisionConfig, type DecisionConfigOverride } from './decision-config.ts';
 import { sequentialPowerDurations, sequentialPowerRates } from './sequential-power.ts';
-import type { TestDesign } from './design.ts';
+import { maxLiftPct, type TestDesign } from './design.ts';
 import type { PolicyName } from './types.ts';
 
 /** The policies planned by a per-group size (the `planned` policy plans a design: policies/planned.ts). */
@@ -187,7 +187,7 @@ function fixedRuleMinimumDetectableLift(r: PlanRequest, metric: TrackedMetric, p
     const p = planFixedRule({ ...r, target: targetFor(l), maxDurationDays: maxDays, policy }, policy, false);
     return p.kind === 'ok' && p.days !== null && p.days <= maxDays;
   };
-  let hi = isRate ? Math.min(((0.999 - r.baseline) / r.baseline) * 100, 1000) : 95;
+  let hi = maxLiftPct(metric, r.baseline);
   let lo = keepLift + 0.1;
   if (hi <= lo || !fits(hi)) return null;
   if (fits(lo)) return Math.ceil(lo * 10) / 10;
