@@ -126,17 +126,19 @@ const Y: Record<string, string> = {
 
 export function outcomeSql(metric: string): string {
   const units = metric === 'f1_score'
-    ? `select l.ab_test_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
-       from public.lh_lead_status l join public.lh_validation_history v on v.lead_id = l.id
+    ? `select a.ab_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
+       from public.lh_ab_assignments a join public.lh_lead_status l on l.id = a.lead_id
+       join public.lh_validation_history v on v.lead_id = l.id
        join public.lh_feedback_log f on f.validation_id = v.id and f.actual is not null and f.created_at <= $2::timestamptz
-       where l.ab_test_id = $1::bigint and l.created_at <= $2::timestamptz and ${VALID.replace(/\b(created_at|contacted_at|qualified_at|closed_at)\b/g, 'l.$1')}`
-    : `select ab_test_group as grp, source, ${Y[metric]} as y from public.lh_lead_status
-       where ab_test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text) and ${VALID}`;
+       where a.test_id = $1::bigint and l.created_at <= $2::timestamptz and ${VALID.replace(/\b(created_at|contacted_at|qualified_at|closed_at)\b/g, 'l.$1')}`
+    : `select a.ab_group as grp, source, ${Y[metric]} as y from public.lh_ab_assignments a join public.lh_lead_status on id = a.lead_id
+       where a.test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text) and ${VALID}`;
   return `select grp, source, count(*)::int as n, sum(y)::float8 as s, sum(y * y)::float8 as ss
     from (${units}) u where y is not null group by grouping sets ((grp), (grp, source))`;
 }
 
-export const SRM_SQL = 'select ab_test_group, count(*)::int as n from public.lh_lead_status where ab_test_id = $1::bigint and created_at <= $2::timestamptz group by 1';
+export const SRM_SQL = `select a.ab_group, count(*)::int as n from public.lh_ab_assignments a join public.lh_lead_status l on l.id = a.lead_id
+  where a.test_id = $1::bigint and l.created_at <= $2::timestamptz group by 1`;
 
 /** The analysis' aggregates for every running test, as bare SELECTs. */
 export async function bareAnalysis(db: Queryable, asOf: Date): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * A/B assignment of leads (docs/design.md §4), the TypeScript twin of `lh_assign_ab_test` and friends in
- * migration 20261125000400_assignment.sql; both give the same answer for the same rows.
+ * A/B assignment of leads (docs/design.md §4), the TypeScript twin of `lh_ab_picks`, `lh_assign_ab_test` and
+ * friends (migrations 20261125000400_assignment.sql and 20261203000100_overlapping_tests.sql); both give the
+ * same answer for the same rows.
  *
  * Rules:
  * - Group: hash v2 (./hash.ts) of the test's seed and the lead id's decimal string. The seed is
@@ -10,19 +11,37 @@
  *   0.01 percentage points).
  * - Eligible: the test is running, the lead was created at or after its `started_at`, and, when the test
  *   has a `segment`, the lead's `source` equals it (the only segmented metric is source_conversion_rate).
- * - Exclusive: a lead eligible for k running tests (ordered by id) goes to exactly one of them, index
+ * - Overlapping (the default, `lh_settings.ab_assignment`): a lead joins every running test it is eligible
+ *   for, each test splitting it with its own hash (independent of the others', so each test stays balanced
+ *   over the other tests' groups: Tang et al., KDD 2010). Within one metric and segment at most one test
+ *   runs (a unique index), so two tests never compete for the same outcome.
+ * - Exclusive (`ab_assignment = 'exclusive'`): a lead eligible for k running tests (ordered by id) goes to exactly one of them, index
  *   floor(bucket * k / 10000) of a second hash with seed EXCLUSION_SEED (GrowthBook-style namespace).
  *   Chosen over "the oldest test takes it" because that starves every later unsegmented test of all
  *   leads until the first one ends; the namespace hash shares traffic evenly and, being independent of
  *   each test's group hash, leaves the randomisation inside each test intact.
- * - Sticky: an assigned lead (ab_test_id or ab_test_group set, by us or explicitly by another service;
- *   a group without a test id is what a deleted test leaves behind) is never moved.
+ * - Assigned once, sticky: a lead is assigned at one moment to all its tests (or its one); an assigned lead
+ *   (ab_test_id or ab_test_group set, by us or explicitly by another service; a group without a test id is
+ *   what a deleted test leaves behind) is never moved nor added to more tests. `lh_lead_status` keeps the
+ *   first assignment (lowest test id); `lh_ab_assignments` holds them all.
  *   Since eligibility needs started_at <= created_at, the candidate set is fixed when the lead is born
  *   (only tests ending can shrink it), so assigning late (lh_assign_pending_leads) gives the same answer.
  */
 import { HASH_V2_BUCKETS, hashV2Bucket } from './hash.ts';
 
 export type AbGroup = 'control' | 'treatment';
+
+/** `lh_settings.ab_assignment`: whether a lead joins all its eligible tests or one of them. */
+export const ASSIGNMENT_MODES = ['overlapping', 'exclusive'] as const;
+export type AssignmentMode = (typeof ASSIGNMENT_MODES)[number];
+/** The mode when lh_settings has no `ab_assignment` row (the SQL's lh_ab_exclusive() default). */
+export const DEFAULT_ASSIGNMENT_MODE: AssignmentMode = 'overlapping';
+
+/** One row of lh_ab_assignments as the rule decides it. */
+export interface TestGroup {
+  readonly testId: number;
+  readonly group: AbGroup;
+}
 
 /** Seed of the exclusivity hash that picks one test among a lead's eligible running tests. */
 export const EXCLUSION_SEED = 'lh-ab-exclusion';
@@ -94,9 +113,33 @@ export function chooseTest<T extends CandidateTest>(eligible: readonly T[], lead
   return ordered[Math.floor((bucket * ordered.length) / HASH_V2_BUCKETS)] ?? null;
 }
 
-/** The full rule for one lead against all tests (any status): kept if assigned, else the chosen test. */
+/**
+ * Every (test, group) a lead gets, in test id order (the SQL's lh_ab_picks): all eligible tests when
+ * overlapping, the one chosen by the exclusion hash when exclusive. Empty when none is eligible.
+ */
+export function pickTests(lead: Pick<LeadForAssignment, 'id' | 'source' | 'createdAt'>, tests: readonly CandidateTest[],
+  mode: AssignmentMode): TestGroup[] {
+  const eligible = tests.filter((t) => isEligible(t, lead)).sort((a, b) => a.id - b.id);
+  const chosen = mode === 'overlapping' ? eligible : [chooseTest(eligible, lead.id)].filter((t): t is CandidateTest => t !== null);
+  return chosen.map((t) => ({ testId: t.id, group: assignGroup(t, lead.id) }));
+}
+
+/** The result of assigning one lead in either mode; `assignments` is never empty and its first is lh_lead_status'. */
+export type LeadAssignments =
+  | { readonly kind: 'assigned'; readonly assignments: readonly [TestGroup, ...TestGroup[]] }
+  | { readonly kind: 'kept' }
+  | { readonly kind: 'none' };
+
+/** The full rule for one lead against all tests (any status): kept if assigned, else its picks. */
+export function assignLeadTo(lead: LeadForAssignment, tests: readonly CandidateTest[], mode: AssignmentMode): LeadAssignments {
+  if (lead.abTestId !== null || lead.abTestGroup !== null) return { kind: 'kept' };
+  const [first, ...rest] = pickTests(lead, tests, mode);
+  return first === undefined ? { kind: 'none' } : { kind: 'assigned', assignments: [first, ...rest] };
+}
+
+/** The exclusive rule for one lead, as `lh_assign_ab_test` reports it (kept with the stored test and group). */
 export function assignLead(lead: LeadForAssignment, tests: readonly CandidateTest[]): LeadAssignment {
-  if (lead.abTestId !== null || lead.abTestGroup !== null) return { kind: 'kept', testId: lead.abTestId, group: lead.abTestGroup };
-  const chosen = chooseTest(tests.filter((t) => isEligible(t, lead)), lead.id);
-  return chosen === null ? { kind: 'none' } : { kind: 'assigned', testId: chosen.id, group: assignGroup(chosen, lead.id) };
+  const r = assignLeadTo(lead, tests, 'exclusive');
+  if (r.kind === 'kept') return { kind: 'kept', testId: lead.abTestId, group: lead.abTestGroup };
+  return r.kind === 'none' ? r : { kind: 'assigned', testId: r.assignments[0].testId, group: r.assignments[0].group };
 }

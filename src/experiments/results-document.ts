@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { KILL_REASONS, type KillReason, type PolicyName } from './types.ts';
 import type { Interval } from '../stats/index.ts';
+import type { InteractionSummary } from './interactions.ts';
 
 export const RESULTS_VERSION = 2;
 
@@ -52,6 +53,8 @@ export interface TestResultsDocument {
     readonly lookNumber: number; readonly informationFraction: number; readonly z: number;
     readonly efficacyZ: number; readonly futilityZ: number | null;
   } | null;
+  /** The interaction check with every test this one shares leads with (overlapping tests); empty when none. */
+  readonly interactions: readonly InteractionSummary[];
   /** Everything else the analysis stores (sizes, p-values, the sequential look, …): read by no one but people. */
   readonly [detail: string]: unknown;
 }
@@ -84,6 +87,13 @@ const readerSchema = z.object({
   look: z.object({
     lookNumber: z.number().int(), informationFraction: z.number(), z: z.number(), efficacyZ: z.number(), futilityZ: num,
   }).nullable().optional(),
+  interactions: z.array(z.object({
+    otherTestId: z.number().int(), otherMetric: z.string(),
+    verdict: z.enum(['interaction', 'no-interaction', 'insufficient-data']),
+    cellN: z.object({ cc: z.number(), ct: z.number(), tc: z.number(), tt: z.number() }),
+    estimate: num, ci: interval.nullable(), pValue: num, alpha: num,
+    effectInOtherControl: num, effectInOtherTreatment: num, reason: z.string().nullable(),
+  })).optional(),
 });
 
 /** What a reader gets: every field optional (older or hand-written documents lack some). */

@@ -70,7 +70,7 @@ export function plannedMinSampleSize(bottleneck: Bottleneck, policy: FixedRulePo
 /** The window over which the volume a new test will get is measured. */
 export const VOLUME_WINDOW_DAYS = 28;
 
-/** The metric's units per day entering a new test: its unit's volume, shared with the running tests (exclusive assignment). */
+/** The metric's units per day entering a new test: all of its unit's volume when tests overlap, a share of it when they are exclusive. */
 export function dailyUnitsFor(metric: TrackedMetric, v: MeasuredVolume): number {
   const total = metric === 'f1_score' ? v.validations
     : metric === 'qualification_rate' || metric === 'avg_days_to_qualify' || metric === 'avg_response_time_hours' ? v.contacted

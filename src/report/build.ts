@@ -209,5 +209,6 @@ function toTest(r: TestRow): TestView {
     design: results?.design ? { liftPct: results.design.liftPct, maxPerGroup: Math.max(results.design.maxPerGroup.control, results.design.maxPerGroup.treatment),
       feasible: results.design.feasible, note: results.design.note } : null,
     look: results?.look ? { lookNumber: results.look.lookNumber, informationFraction: results.look.informationFraction } : null,
+    interactions: results?.interactions ?? [],
   };
 }

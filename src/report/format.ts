@@ -1,6 +1,6 @@
 /** Number and label formatting shared by the terminal and HTML renderers ('–' for a missing figure). */
 import { isTrackedMetric, METRIC_KIND } from '../metrics.ts';
-import type { TestView } from './types.ts';
+import type { InteractionView, TestView } from './types.ts';
 
 export const DASH = '–';
 
@@ -86,6 +86,24 @@ export function testLine(t: TestView): string | null {
     if (t.design.note) parts.push(t.design.note);
   }
   if (t.chanceToBeatControl !== null) parts.push(`chance to beat control ${(t.chanceToBeatControl * 100).toFixed(0)}%`);
+  for (const i of t.interactions) parts.push(interactionPhrase(i));
   return parts.length === 0 ? null : parts.join('; ');
+}
+
+const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+
+/** One overlapping test, in words: does this test's effect depend on the other test's group? */
+export function interactionPhrase(i: InteractionView): string {
+  const other = `test #${i.otherTestId} (${i.otherMetric})`;
+  if (i.verdict === 'insufficient-data') {
+    const least = Math.min(i.cellN.cc, i.cellN.ct, i.cellN.tc, i.cellN.tt);
+    return `overlap with ${other}: too few shared leads to check for an interaction yet (smallest cell ${least})`;
+  }
+  const effects = i.effectInOtherControl !== null && i.effectInOtherTreatment !== null
+    ? `effect ${signed(i.effectInOtherControl)} beside its control, ${signed(i.effectInOtherTreatment)} beside its treatment` : '';
+  const ci = i.ci ? `, 95% interval of the difference [${signed(i.ci.lower)}, ${signed(i.ci.upper)}]` : '';
+  return i.verdict === 'interaction'
+    ? `INTERACTION with ${other}: ${effects} (p ${i.pValue?.toPrecision(2)} < ${i.alpha?.toPrecision(2)}): look at both skills before keeping either`
+    : `no interaction with ${other} (${effects}${ci})`;
 }
 

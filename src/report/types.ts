@@ -3,6 +3,9 @@
  * Dates are ISO strings ('YYYY-MM-DD' for metric days, full ISO for instants); a missing figure is null,
  * never NaN or Infinity, so the document survives JSON.stringify unchanged.
  */
+import type { StoredTestResults } from '../experiments/results-document.ts';
+
+type StoredInteraction = NonNullable<StoredTestResults['interactions']>[number];
 
 /** Any JSON value (the stored evidence jsonb is passed through as it is). */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -155,7 +158,12 @@ export interface TestView {
   /** A planned test's design in brief, and its latest look. */
   readonly design: { readonly liftPct: number; readonly maxPerGroup: number; readonly feasible: boolean | null; readonly note: string | null } | null;
   readonly look: { readonly lookNumber: number; readonly informationFraction: number } | null;
+  /** The interaction check with each test this one overlaps (stored by the analysis; empty when none). */
+  readonly interactions: readonly InteractionView[];
 }
+
+/** One overlapping pair as the analysis stored it (results.interactions). */
+export type InteractionView = StoredInteraction;
 
 export interface Report {
   readonly generatedAt: string;

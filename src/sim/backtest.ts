@@ -11,9 +11,11 @@
  * actually receives, and keeps its own look history per run (appended / replaced from each decision's
  * `look`), as lh_ab_test_looks does for a real test.
  *
- * Volume: either `perGroupPerWeek` directly, or `leadsPerDay` (leads a day in the whole business) shared
- * by `testsAtOnce` mutually exclusive tests: each test gets leadsPerDay / testsAtOnce a day, split 50/50,
- * so per group per week = round(7·leadsPerDay / (2·testsAtOnce)).
+ * Volume: either `perGroupPerWeek` directly, or `leadsPerDay` (leads a day in the whole business) with
+ * `testsAtOnce` tests running. Overlapping tests (the default assignment) each get every lead, split 50/50:
+ * per group per week = round(7·leadsPerDay / 2), whatever their number; this assumes the tests do not
+ * interact (the weekly report checks every overlapping pair for that). Mutually exclusive tests share the
+ * leads: round(7·leadsPerDay / (2·testsAtOnce)).
  */
 import { compareGroups } from '../experiments/compare.ts';
 import { decide, type LookRecord } from '../experiments/decide.ts';
@@ -21,6 +23,7 @@ import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../experiments/dec
 import { designTest, type TestDesign } from '../experiments/design.ts';
 import { proportionStats } from '../experiments/outcomes.ts';
 import { planTest } from '../experiments/plan-test.ts';
+import type { AssignmentMode } from '../experiments/assignment.ts';
 import { KILL_REASONS, type KillReason, type PolicyName } from '../experiments/types.ts';
 import { createRng, type Rng } from './rng.ts';
 
@@ -35,8 +38,10 @@ export interface BacktestOptions {
   readonly perGroupPerWeek: number;
   /** Leads a day in the whole business; when given, sets the volume together with testsAtOnce. */
   readonly leadsPerDay?: number | null;
-  /** Tests running at once (mutually exclusive: they share leadsPerDay); default 1; needs leadsPerDay. */
+  /** Tests running at once; default 1; needs leadsPerDay. */
   readonly testsAtOnce?: number | null;
+  /** How the tests at once get their leads (lh_settings.ab_assignment); default overlapping. */
+  readonly assignment?: AssignmentMode;
   /** True relative lifts to simulate, in %; 0 is the A/A case. */
   readonly trueLiftsPct: readonly number[];
   /** The lift each test is planned / designed for (80% power under its policy). */
@@ -111,6 +116,7 @@ export interface BacktestSettings {
   /** The business volume it came from (null when perGroupPerWeek was given directly). */
   readonly leadsPerDay: number | null;
   readonly testsAtOnce: number | null;
+  readonly assignment: AssignmentMode;
   /** One test's units a day, both groups (2·perGroupPerWeek/7): the dailyUnits of the planned design. */
   readonly dailyUnitsPerTest: number;
   readonly trueLiftsPct: readonly number[];
@@ -167,16 +173,18 @@ function median(xs: number[]): number | null {
 }
 
 /**
- * Per group per week of one test when `leadsPerDay` leads a day are shared by `testsAtOnce` mutually
- * exclusive tests, each split 50/50: round(7·leadsPerDay / (2·testsAtOnce)). Example: 50 a day, 3 tests → 58.
+ * Per group per week of one test, split 50/50, when `leadsPerDay` leads a day go to `testsAtOnce` tests:
+ * overlapping, every test gets every lead, round(7·leadsPerDay / 2) (50 a day → 175); exclusive, they share
+ * them, round(7·leadsPerDay / (2·testsAtOnce)) (50 a day, 3 tests → 58).
  */
-export function perGroupPerWeekFor(leadsPerDay: number, testsAtOnce = 1): number {
+export function perGroupPerWeekFor(leadsPerDay: number, testsAtOnce: number, assignment: AssignmentMode): number {
   if (!(Number.isFinite(leadsPerDay) && leadsPerDay > 0)) throw new BacktestInputError(`leads per day must be > 0, got ${leadsPerDay}`);
   if (!(Number.isInteger(testsAtOnce) && testsAtOnce >= 1)) throw new BacktestInputError(`tests at once must be a whole number ≥ 1, got ${testsAtOnce}`);
-  const n = Math.round((7 * leadsPerDay) / (2 * testsAtOnce));
+  const sharing = assignment === 'exclusive' ? testsAtOnce : 1;
+  const n = Math.round((7 * leadsPerDay) / (2 * sharing));
   if (n < 1) {
-    throw new BacktestInputError(`${leadsPerDay} lead${leadsPerDay === 1 ? '' : 's'} a day shared by ${testsAtOnce} test${testsAtOnce === 1 ? '' : 's'} leave each group fewer than 1 lead a week ` +
-      `(7·${leadsPerDay}/(2·${testsAtOnce}) = ${((7 * leadsPerDay) / (2 * testsAtOnce)).toFixed(2)})`);
+    throw new BacktestInputError(`${leadsPerDay} lead${leadsPerDay === 1 ? '' : 's'} a day shared by ${sharing} test${sharing === 1 ? '' : 's'} leave each group fewer than 1 lead a week ` +
+      `(7·${leadsPerDay}/(2·${sharing}) = ${((7 * leadsPerDay) / (2 * sharing)).toFixed(2)})`);
   }
   return n;
 }
@@ -239,7 +247,8 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   if (leadsPerDay === null && o.testsAtOnce !== undefined && o.testsAtOnce !== null) {
     throw new BacktestInputError('tests at once needs the leads per day they share');
   }
-  const perGroupPerWeek = leadsPerDay === null ? o.perGroupPerWeek : perGroupPerWeekFor(leadsPerDay, testsAtOnce ?? 1);
+  const assignment = o.assignment ?? 'overlapping';
+  const perGroupPerWeek = leadsPerDay === null ? o.perGroupPerWeek : perGroupPerWeekFor(leadsPerDay, testsAtOnce ?? 1, assignment);
   if (!(Number.isInteger(perGroupPerWeek) && perGroupPerWeek > 0)) throw new BacktestInputError('units per group per week must be a positive integer');
   if (!(Number.isInteger(o.maxDurationDays) && o.maxDurationDays > 0)) throw new BacktestInputError('max duration must be a positive whole number of days');
   for (const l of o.trueLiftsPct) {
@@ -328,7 +337,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     }
   }
   const settings: BacktestSettings = {
-    policies, runs: o.runs, seed: o.seed, baselineRate: o.baselineRate, perGroupPerWeek, leadsPerDay, testsAtOnce,
+    policies, runs: o.runs, seed: o.seed, baselineRate: o.baselineRate, perGroupPerWeek, leadsPerDay, testsAtOnce, assignment,
     dailyUnitsPerTest: (2 * perGroupPerWeek) / 7, trueLiftsPct: [...o.trueLiftsPct], designLiftPct: o.designLiftPct,
     maxDurationDays: o.maxDurationDays, plannedPerGroup: Object.fromEntries(sizes), plans,
     design: design === null ? null : {

@@ -23,6 +23,7 @@ const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4', 'agent-5', 'agent-6'
 /** What one simulated day wrote (the CLI's timeline and the tests read it). */
 export interface DayWrite {
   readonly newLeads: number;
+  /** Assignments written today, per group: one per lead and test (a lead in two overlapping tests counts twice). */
   readonly control: number;
   readonly treatment: number;
   readonly events: number;
@@ -61,13 +62,14 @@ export class SyntheticPipeline {
       const leads = this.drawLeads(day, await allocateIds(tx, 'lh_lead_status', this.leadCount(day)), truth.world);
       await insertLeads(tx, leads);
       const assigned = (await runningTestCount(tx)) > 0 ? await assignLeads(tx, leads) : [];
-      const byLead = new Map<number, LeadAssignmentRow>(assigned.map((a) => [a.leadId, a]));
+      const byLead = new Map<number, LeadAssignmentRow[]>();
+      for (const a of assigned) byLead.set(a.leadId, [...(byLead.get(a.leadId) ?? []), a]);
       const validationIds = await allocateIds(tx, 'lh_validation_history', leads.length * PATTERNS.length);
       const validations: ValidationRow[] = [];
       for (const [i, lead] of leads.entries()) {
-        const a = byLead.get(lead.id);
-        const world = a?.group === 'treatment' && a.skillType !== null && !active.has(a.skillType)
-          ? truth.skills[a.skillType].apply(everyone) : everyone;
+        // a lead in several tests (overlapping) gets the skill of every test whose treatment group it is in
+        const world = (byLead.get(lead.id) ?? []).reduce((w, a) => a.group === 'treatment' && a.skillType !== null
+          && !active.has(a.skillType) ? truth.skills[a.skillType].apply(w) : w, everyone);
         const life = drawLife(this.rng, lead, world, this.config);
         const v = drawValidations(this.rng, lead, world, this.config,
           validationIds.slice(i * PATTERNS.length, (i + 1) * PATTERNS.length));
@@ -80,6 +82,7 @@ export class SyntheticPipeline {
       const feedback = this.take(this.pendingFeedback, day);
       await applyEvents(tx, events);
       await insertFeedback(tx, feedback);
+      // per (lead, test): a lead in two tests counts in each
       const treatment = assigned.filter((a) => a.group === 'treatment').length;
       return { newLeads: leads.length, control: assigned.length - treatment, treatment,
         events: events.length, validations: validations.length, feedback: feedback.length };

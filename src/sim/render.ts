@@ -72,6 +72,10 @@ function backtestVolume(s: BacktestResult['settings']): string {
   const daily = `${num(s.dailyUnitsPerTest, 1)} a day per test`;
   if (s.leadsPerDay === null) return `volume: ${s.perGroupPerWeek} leads per group per week (${daily})`;
   const k = s.testsAtOnce ?? 1;
+  if (s.assignment === 'overlapping') {
+    return `volume: ${s.leadsPerDay} leads/day, ${k} test${k === 1 ? '' : 's'} at once (overlapping: each gets every lead) → ` +
+      `${s.perGroupPerWeek} per group per week (round(7·${s.leadsPerDay}/2), ${daily})`;
+  }
   return `volume: ${s.leadsPerDay} leads/day, ${k} test${k === 1 ? '' : 's'} at once (mutually exclusive) → ` +
     `${s.perGroupPerWeek} per group per week (round(7·${s.leadsPerDay}/(2·${k})), ${daily})`;
 }

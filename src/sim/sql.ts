@@ -29,7 +29,7 @@ export async function insertLeads(db: Queryable, leads: readonly NewLead[]): Pro
     [JSON.stringify(data)]);
 }
 
-/** A lead's experiment as the assignment SQL decided it, with the skill the test is about. */
+/** One of a lead's experiments as the assignment SQL decided it, with the skill the test is about. */
 export interface LeadAssignmentRow {
   readonly leadId: number;
   readonly testId: number;
@@ -39,7 +39,8 @@ export interface LeadAssignmentRow {
 
 /**
  * Assign the new leads with the real assignment function, each at its own creation instant (what the
- * ingestion service does right after an insert), and return those that joined a test.
+ * ingestion service does right after an insert), and return every (lead, test) they joined: one per test
+ * when tests overlap (lh_assign_ab_test's `assignments`).
  */
 export async function assignLeads(db: Queryable, leads: readonly NewLead[]): Promise<LeadAssignmentRow[]> {
   if (leads.length === 0) return [];
@@ -49,11 +50,12 @@ export async function assignLeads(db: Queryable, leads: readonly NewLead[]): Pro
        select public.lh_assign_ab_test(r.id, r.created_at) as res
        from jsonb_to_recordset($1::text::jsonb) as r(id bigint, created_at timestamptz)
      )
-     select (a.res->>'lead_id')::int8 as lead_id, (a.res->>'ab_test_id')::int8 as test_id,
-       a.res->>'ab_test_group' as grp, s.skill_type
+     select (a.res->>'lead_id')::int8 as lead_id, (x->>'test_id')::int8 as test_id, x->>'ab_group' as grp, s.skill_type
      from a
-     join public.lh_ab_tests t on t.id = (a.res->>'ab_test_id')::int8
-     left join public.lh_spawned_skills s on s.id = t.skill_id`,
+     cross join jsonb_array_elements(a.res->'assignments') as x
+     join public.lh_ab_tests t on t.id = (x->>'test_id')::int8
+     left join public.lh_spawned_skills s on s.id = t.skill_id
+     where a.res->>'status' = 'assigned'`,
     [JSON.stringify(data)]);
   return rows.map((r) => ({ leadId: Number(r.lead_id), testId: Number(r.test_id),
     group: r.grp === 'treatment' ? 'treatment' : 'control', skillType: (r.skill_type as SkillType | null) }));

@@ -64,6 +64,7 @@ export interface DayStats {
   readonly day: number;
   readonly date: string;
   readonly newLeads: number;
+  /** Assignments of the day (one per lead and test: a lead in two overlapping tests counts twice). */
   readonly inTest: number;
   readonly bottlenecks: readonly BottleneckType[];
 }

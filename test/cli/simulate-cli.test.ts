@@ -61,14 +61,15 @@ describe('lh-brain simulate', () => {
     assert.match(human.stdout, /false KEEP \(A\/A: no effect\)/);
   });
 
-  it('--policy all --leads-per-day N --tests K backtests the three policies at round(7·N/(2·K)) per group per week', async () => {
-    const run = await cli(['--json', 'simulate', '--policy', 'all', '--runs', '30', '--seed', '9', '--leads-per-day', '50', '--tests', '3']);
+  it('--policy all --leads-per-day N --tests K --assignment exclusive backtests the three policies at round(7·N/(2·K)) per group per week', async () => {
+    const run = await cli(['--json', 'simulate', '--policy', 'all', '--runs', '30', '--seed', '9', '--leads-per-day', '50', '--tests', '3', '--assignment', 'exclusive']);
     assert.equal(run.code, 0, run.stderr);
     const r = JSON.parse(run.stdout) as BacktestResult;
     assert.deepEqual(r.summary.map((s) => s.policy), ['seed', 'sequential', 'planned']);
     assert.deepEqual(r.settings.policies, ['seed', 'sequential', 'planned']);
     assert.equal(r.settings.leadsPerDay, 50);
     assert.equal(r.settings.testsAtOnce, 3);
+    assert.equal(r.settings.assignment, 'exclusive');
     assert.equal(r.settings.perGroupPerWeek, 58);
     assert.equal(r.settings.design?.dailyUnits, 116 / 7);
     assert.equal(typeof r.settings.design?.feasible, 'boolean');
@@ -88,10 +89,19 @@ describe('lh-brain simulate', () => {
     assert.equal(run.stderr.split('\n').filter((l) => l.includes('backtested')).length, 10, 'one line every 10%');
   });
 
+  it('overlapping tests (the default) each get every lead: --tests 3 gives round(7·N/2) per group per week', async () => {
+    const run = await cli(['--json', 'simulate', '--policy', 'planned', '--runs', '10', '--leads-per-day', '50', '--tests', '3']);
+    assert.equal(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout) as BacktestResult;
+    assert.deepEqual([r.settings.assignment, r.settings.testsAtOnce, r.settings.perGroupPerWeek], ['overlapping', 3, 175]);
+    const human = await cli(['--quiet', 'simulate', '--policy', 'planned', '--runs', '5', '--leads-per-day', '50', '--tests', '3']);
+    assert.match(human.stdout, /volume: 50 leads\/day, 3 tests at once \(overlapping: each gets every lead\) → 175 per group per week/);
+  });
+
   it('prints the volume, each policy\'s size and the side-by-side table; --tests defaults to 1', async () => {
     const run = await cli(['simulate', '--policy', 'all', '--runs', '20', '--leads-per-day', '50']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /volume: 50 leads\/day, 1 test at once \(mutually exclusive\) → 175 per group per week/);
+    assert.match(run.stdout, /volume: 50 leads\/day, 1 test at once \(overlapping: each gets every lead\) → 175 per group per week/);
     assert.match(run.stdout, /\n {2}seed: min_sample_size 963 per group, reached at week 6: fits within 182 days/);
     assert.match(run.stdout, /\n {2}planned: design max \d+ per group, reached at week 6: fits within 182 days/);
     assert.match(run.stdout, /\n +seed +sequential +planned\n/, 'one column per policy');
@@ -121,7 +131,9 @@ describe('lh-brain simulate', () => {
     [['simulate', '--policy', 'all', '--weekly-per-group', '50', '--leads-per-day', '50'], /either as --weekly-per-group or as --leads-per-day/],
     [['simulate', '--policy', 'all', '--leads-per-day', '50', '--tests', '0'], /--tests must be between 1 and 1000, got 0/],
     [['simulate', '--policy', 'all', '--leads-per-day', '50', '--tests', 'x'], /--tests must be a whole number/],
-    [['simulate', '--policy', 'seed', '--leads-per-day', '1', '--tests', '10'], /fewer than 1 lead a week/],
+    [['simulate', '--policy', 'seed', '--leads-per-day', '1', '--tests', '10', '--assignment', 'exclusive'], /fewer than 1 lead a week/],
+    [['simulate', '--policy', 'seed', '--assignment', 'exclusive'], /--assignment needs --leads-per-day/],
+    [['simulate', '--assignment', 'exclusive'], /--assignment belongs to the policy backtest/],
     [['simulate', '--policy', 'planned', '--runs', '0'], /--runs must be between 1 and 1000000/],
     [['simulate', '--days', 'abc'], /--days must be a whole number/],
     [['simulate', '--days', '0'], /--days must be between 1 and 3650/],

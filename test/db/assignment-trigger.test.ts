@@ -1,7 +1,7 @@
 /**
  * The generated assignment trigger (migration 20261125001000) on PGlite and PostgreSQL: it must assign
  * exactly as the TypeScript rule (src/experiments/assignment.ts, itself checked against GrowthBook's
- * vectors) and as lh_ab_pick, on both of its paths (the constants for leads created after the newest
+ * vectors) and as lh_ab_picks, in both modes (overlapping, exclusive: migration 20261203000100), on both of its paths (the constants for leads created after the newest
  * running test started, lh_ab_pick for older ones), and follow the running tests as they start, end,
  * change and disappear — including changes rolled back, and two transactions changing tests at once.
  * Also the reference rules that replaced the foreign key on ab_test_id (migration 20261125001100).
@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Database, Queryable } from '../../src/db/port.ts';
 import { connectPostgres } from '../../src/db/postgres.ts';
-import { assignLead, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
-import { addTest, at } from '../support/ab-tests.ts';
+import { pickTests, type AbGroup, type AssignmentMode, type CandidateTest, type TestGroup } from '../../src/experiments/assignment.ts';
+import { addTest, assignmentsOf, at, setAssignmentMode } from '../support/ab-tests.ts';
 import { dbTargets, postgresUrlOf, withFreshDb } from '../support/databases.ts';
 
 /** Tests as the database holds them now (the TypeScript rule gets exactly these). */
@@ -27,27 +27,31 @@ const SOURCES = ['zillow', 'referral', "o'brien", null, 'cold_call'] as const;
 /**
  * Inserts `n` leads one statement each (the trigger fires per row as ingestion's would) with ids from
  * `firstId`, created `spreadMin` minutes apart from `fromMin`, and checks each against the TypeScript
- * rule for the tests as they are now, and against lh_ab_pick. Returns how many were assigned.
+ * rule (pickTests) for the tests as they are now and the given mode, and against lh_ab_picks: every row
+ * of lh_ab_assignments, and the first one in the lead's own columns. Returns how many were assigned.
  */
-async function insertAndCheck(db: Queryable, firstId: number, n: number, fromMin: number, spreadMin: number): Promise<number> {
+async function insertAndCheck(db: Queryable, firstId: number, n: number, fromMin: number, spreadMin: number,
+  mode: AssignmentMode = 'overlapping'): Promise<number> {
   const tests = await currentTests(db);
   let assigned = 0;
   for (let i = 0; i < n; i++) {
     const id = firstId + i * 7919;
     const source = SOURCES[i % SOURCES.length]!;
     const createdAt = at(fromMin + i * spreadMin);
-    const [row] = await db.query<{ ab_test_id: number | null; ab_test_group: AbGroup | null; pick_id: number | null; pick_group: AbGroup | null; stamped: boolean }>(
+    const [row] = await db.query<{ ab_test_id: number | null; ab_test_group: AbGroup | null; picks: TestGroup[]; stamped: boolean }>(
       `with l as (insert into lh_lead_status (id, source, created_at) values ($1, $2, $3)
          returning id, source, created_at, ab_test_id, ab_test_group, ab_assigned_at)
-       select l.ab_test_id, l.ab_test_group, p.ab_test_id as pick_id, p.ab_test_group as pick_group,
-              (l.ab_assigned_at is not null) = (l.ab_test_id is not null) as stamped
-       from l cross join lateral lh_ab_pick(l.id, l.source, l.created_at) p`, [id, source, createdAt]);
-    const ts = assignLead({ id, source, createdAt, abTestId: null, abTestGroup: null }, tests);
-    const got = row!.ab_test_id === null ? { kind: 'none' } : { kind: 'assigned', testId: row!.ab_test_id, group: row!.ab_test_group };
-    assert.deepEqual(got, ts, `lead ${id} (${source}, ${createdAt.toISOString()})`);
-    assert.deepEqual([row!.pick_id, row!.pick_group], [row!.ab_test_id, row!.ab_test_group], `lh_ab_pick for lead ${id}`);
+       select l.ab_test_id, l.ab_test_group, (l.ab_assigned_at is not null) = (l.ab_test_id is not null) as stamped,
+              (select coalesce(json_agg(json_build_object('testId', p.ab_test_id, 'group', p.ab_test_group) order by p.ab_test_id), '[]')
+               from lh_ab_picks(l.id, l.source, l.created_at, $4) p) as picks
+       from l`, [id, source, createdAt, mode === 'exclusive']);
+    const ts = pickTests({ id, source, createdAt }, tests, mode);
+    const label = `lead ${id} (${source}, ${createdAt.toISOString()}, ${mode})`;
+    assert.deepEqual(await assignmentsOf(db, id), ts, label);
+    assert.deepEqual(row!.picks.map((p) => ({ testId: Number(p.testId), group: p.group })), ts, `lh_ab_picks for ${label}`);
+    assert.deepEqual([row!.ab_test_id, row!.ab_test_group], ts.length === 0 ? [null, null] : [ts[0]!.testId, ts[0]!.group], `first assignment of ${label}`);
     assert.ok(row!.stamped, `lead ${id}: ab_assigned_at set exactly when assigned`);
-    if (ts.kind === 'assigned') assigned++;
+    if (ts.length > 0) assigned++;
   }
   return assigned;
 }
@@ -61,29 +65,30 @@ async function generated(db: Queryable): Promise<{ src: string; version: string 
 
 for (const target of await dbTargets()) {
   describe(`generated assignment trigger on ${target.name}`, () => {
-    it('assigns as the TypeScript rule and lh_ab_pick on both paths, as tests start, change, end and disappear', () => withFreshDb(target, async (db) => {
+    for (const mode of ['overlapping', 'exclusive'] as const) it(`${mode}: assigns as the TypeScript rule and lh_ab_picks on both paths, as tests start, change, end and disappear`, () => withFreshDb(target, async (db) => {
+      if (mode === 'exclusive') await setAssignmentMode(db, mode);
       await db.query('select lh_enable_assignment_trigger()');
       // no test: nothing assigned
-      assert.equal(await insertAndCheck(db, 1, 20, 0, 1), 0);
+      assert.equal(await insertAndCheck(db, 1, 20, 0, 1, mode), 0);
       const a = await addTest(db, { metric: 'contact_rate', startMin: 100 });
       await addTest(db, { metric: 'source_conversion_rate', startMin: 200, pct: 30, segment: 'referral' });
       await addTest(db, { metric: 'qualification_rate', startMin: 300, pct: 33.3, seed: 'seed-é-😀' });
       await addTest(db, { metric: 'avg_days_to_qualify', startMin: 400, pct: 1.1, segment: "o'brien" });
       // leads from before the first start to after the last: both paths, every source
-      const first = await insertAndCheck(db, 1000, 300, 0, 2);
+      const first = await insertAndCheck(db, 1000, 300, 0, 2, mode);
       assert.ok(first > 150, `${first} assigned`);
       // changes that matter: allocation, seed, segment, a new test, one completed, one deleted
       await db.query('update lh_ab_tests set traffic_allocation_pct = 70 where id = $1', [a.id]);
       await db.query("update lh_ab_tests set hash_seed = 'moved' where metric_tracked = 'qualification_rate'");
       await db.query("update lh_ab_tests set segment = 'zillow' where metric_tracked = 'source_conversion_rate'");
       await addTest(db, { metric: 'f1_score', startMin: 900 });
-      await insertAndCheck(db, 5000, 200, 800, 1);
+      await insertAndCheck(db, 5000, 200, 800, 1, mode);
       await db.query("update lh_ab_tests set status = 'completed', ended_at = $1 where id = $2", [at(1200), a.id]);
       await db.query("delete from lh_ab_tests where metric_tracked = 'avg_days_to_qualify'");
-      await insertAndCheck(db, 9000, 200, 1000, 1);
+      await insertAndCheck(db, 9000, 200, 1000, 1, mode);
       // everything gone: nothing assigned again
       await db.query('truncate lh_ab_tests');
-      assert.equal(await insertAndCheck(db, 20000, 20, 2000, 1), 0);
+      assert.equal(await insertAndCheck(db, 20000, 20, 2000, 1, mode), 0);
     }));
 
     it('reads the newest start exactly, whatever the DateStyle and TimeZone of the session that compiled it', () => withFreshDb(target, async (db) => {
@@ -119,9 +124,21 @@ for (const target of await dbTargets()) {
       const b = await addTest(db, { metric: 'f1_score', startMin: 0 });
       await db.query(`insert into lh_lead_status (id, source, created_at, ab_test_id, ab_test_group)
         values (1, 'zillow', $1, $2, 'control'), (2, 'zillow', $1, $3, 'treatment'), (3, 'zillow', $1, null, null)`, [at(5), a.id, b.id]);
+      const rows = async () => (await db.query<{ lead_id: number; test_id: number; ab_group: string; assigned_at: Date | null }>(
+        'select lead_id, test_id, ab_group, assigned_at from lh_ab_assignments order by lead_id, test_id')).map((r) => ({ ...r }));
+      // explicit groups are mirrored as given (no time given: none stored)
+      assert.deepEqual(await rows(), [
+        { lead_id: 1, test_id: a.id, ab_group: 'control', assigned_at: null },
+        { lead_id: 2, test_id: b.id, ab_group: 'treatment', assigned_at: null }]);
       await assert.rejects(db.query('update lh_ab_tests set id = 999 where id = $1', [a.id]),
         (e: Error) => /lh_lead_status_ab_test_fk/.test(e.message) && /still referenced/.test(e.message));
+      // a service moving a lead to the other group: mirrored; to a test that does not exist: refused
+      await db.query("update lh_lead_status set ab_test_group = 'treatment' where id = 1");
+      await assert.rejects(db.query('update lh_lead_status set ab_test_id = 424242 where id = 1'), /lh_lead_status_ab_test_fk/);
+      assert.deepEqual((await rows())[0], { lead_id: 1, test_id: a.id, ab_group: 'treatment', assigned_at: null });
+      await db.query("update lh_lead_status set ab_test_group = 'control' where id = 1");
       await db.query('delete from lh_ab_tests where id = $1', [a.id]);
+      assert.deepEqual((await rows()).map((r) => r.lead_id), [2], 'the deleted test\'s rows go with it');
       const leads = async () => (await db.query('select id, ab_test_id, ab_test_group from lh_lead_status order by id')).map((r) => ({ ...r }));
       assert.deepEqual(await leads(), [
         { id: 1, ab_test_id: null, ab_test_group: 'control' },
@@ -135,6 +152,15 @@ for (const target of await dbTargets()) {
         { id: 1, ab_test_id: null, ab_test_group: 'control' },
         { id: 2, ab_test_id: null, ab_test_group: 'treatment' },
         { id: 3, ab_test_id: null, ab_test_group: null }]);
+      assert.deepEqual(await rows(), []);
+      // a deleted lead's rows go with it too
+      const d = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      await db.query('update lh_lead_status set ab_test_id = $1 where id in (1, 2)', [d.id]);
+      assert.equal((await rows()).length, 2);
+      await db.query('delete from lh_lead_status where id = 1');
+      assert.deepEqual((await rows()).map((r) => r.lead_id), [2]);
+      await db.query('truncate lh_lead_status');
+      assert.deepEqual(await rows(), []);
     }));
 
     if (target.name === 'postgres') {
@@ -156,8 +182,8 @@ for (const target of await dbTargets()) {
           })));
           assert.match((await generated(db)).src, new RegExp(`running tests \\{${Math.min(...ids)}, ${Math.max(...ids)}\\}`));
           const assigned = await insertAndCheck(db, 1, 100, 10, 1);
-          const used = await db.query<{ ab_test_id: number }>('select distinct ab_test_id from lh_lead_status where ab_test_id is not null order by 1');
-          assert.deepEqual(used.map((r) => r.ab_test_id), [...ids].sort((x, y) => x - y));
+          const used = await db.query<{ test_id: number }>('select distinct test_id from lh_ab_assignments order by 1');
+          assert.deepEqual(used.map((r) => Number(r.test_id)), [...ids].sort((x, y) => x - y));
           assert.ok(assigned > 50);
         } finally {
           await Promise.all(conns.map((c) => c.close()));

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Queryable } from '../../src/db/port.ts';
 import { fnv1a32, hashV2, hashV2Bucket } from '../../src/experiments/hash.ts';
-import { EXCLUSION_SEED, assignLead, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
-import { addTest, at, type TestSpec } from '../support/ab-tests.ts';
+import { chiSquareSf } from '../../src/stats/distributions.ts';
+import { EXCLUSION_SEED, assignLead, pickTests, type AbGroup, type CandidateTest } from '../../src/experiments/assignment.ts';
+import { addTest, assignmentsOf, at, setAssignmentMode, type TestSpec } from '../support/ab-tests.ts';
 import { dbTargets, withFreshDb } from '../support/databases.ts';
 
 const N = 10_000;
@@ -79,34 +80,43 @@ for (const target of await dbTargets()) {
       }));
     }
 
-    it('agrees with assignLead on 10,000 leads over overlapping, segmented and completed tests', () => withDb(target, async (db) => {
-      const tests: CandidateTest[] = [];
-      const specs: TestSpec[] = [
-        { metric: 'contact_rate', startMin: 0, pct: 50 },
-        { metric: 'source_conversion_rate', startMin: 2000, pct: 30, segment: 'referral' },
-        { metric: 'qualification_rate', startMin: 5000, pct: 33.3, seed: 'renamed-test-seed' },
-        { metric: 'f1_score', startMin: -100, pct: 1.1, status: 'completed' },
-        { metric: 'avg_days_to_qualify', startMin: 7000, pct: 1.1 },
-      ];
-      for (const s of specs) tests.push(await addTest(db, s));
-      const sources = ['zillow', 'referral', 'cold_call'];
-      // lead i: id i * 7919 + 3, source by i mod 3, created at minute i - 500 (some before every test)
-      await db.query(`insert into lh_lead_status (id, source, created_at)
-        select g * 7919 + 3, ($2::text[])[g % 3 + 1], $3::timestamptz + (g - 500) * interval '1 minute'
-        from generate_series(0, $1::int - 1) g`, [N, sources, at(0)]);
-      await db.query('select lh_assign_pending_leads()');
-      const rows = await db.query<{ id: number; ab_test_id: number | null; ab_test_group: AbGroup | null }>(
-        'select id, ab_test_id, ab_test_group from lh_lead_status order by id');
-      let assigned = 0;
-      for (const [i, r] of rows.entries()) {
-        const lead = { id: i * 7919 + 3, source: sources[i % 3]!, createdAt: at(i - 500), abTestId: null, abTestGroup: null };
-        const ts = assignLead(lead, tests);
-        const sql = r.ab_test_id === null ? { kind: 'none' } : { kind: 'assigned', testId: r.ab_test_id, group: r.ab_test_group };
-        assert.deepEqual(sql, ts, `lead ${lead.id}`);
-        if (ts.kind === 'assigned') assigned++;
-      }
-      assert.ok(assigned > 9000, `${assigned} assigned`);
-    }));
+    for (const mode of ['overlapping', 'exclusive'] as const) {
+      it(`${mode}: agrees with the TypeScript rule on 10,000 leads over concurrent, segmented and completed tests`, () => withDb(target, async (db) => {
+        if (mode === 'exclusive') await setAssignmentMode(db, mode);
+        const tests: CandidateTest[] = [];
+        const specs: TestSpec[] = [
+          { metric: 'contact_rate', startMin: 0, pct: 50 },
+          { metric: 'source_conversion_rate', startMin: 2000, pct: 30, segment: 'referral' },
+          { metric: 'qualification_rate', startMin: 5000, pct: 33.3, seed: 'renamed-test-seed' },
+          { metric: 'f1_score', startMin: -100, pct: 1.1, status: 'completed' },
+          { metric: 'avg_days_to_qualify', startMin: 7000, pct: 1.1 },
+        ];
+        for (const spec of specs) tests.push(await addTest(db, spec));
+        const sources = ['zillow', 'referral', 'cold_call'];
+        // lead i: id i * 7919 + 3, source by i mod 3, created at minute i - 500 (some before every test)
+        await db.query(`insert into lh_lead_status (id, source, created_at)
+          select g * 7919 + 3, ($2::text[])[g % 3 + 1], $3::timestamptz + (g - 500) * interval '1 minute'
+          from generate_series(0, $1::int - 1) g`, [N, sources, at(0)]);
+        await db.query('select lh_assign_pending_leads()');
+        const leads = await db.query<{ id: number; ab_test_id: number | null; ab_test_group: AbGroup | null }>(
+          'select id, ab_test_id, ab_test_group from lh_lead_status order by id');
+        const rows = await db.query<{ lead_id: number; test_id: number; ab_group: AbGroup }>(
+          'select lead_id, test_id, ab_group from lh_ab_assignments order by lead_id, test_id');
+        const byLead = new Map<number, { testId: number; group: AbGroup }[]>();
+        for (const r of rows) byLead.set(Number(r.lead_id), [...(byLead.get(Number(r.lead_id)) ?? []), { testId: Number(r.test_id), group: r.ab_group }]);
+        let multi = 0;
+        for (const [i, r] of leads.entries()) {
+          const lead = { id: i * 7919 + 3, source: sources[i % 3]!, createdAt: at(i - 500) };
+          const ts = pickTests(lead, tests, mode);
+          assert.deepEqual(byLead.get(lead.id) ?? [], ts, `lead ${lead.id}`);
+          assert.deepEqual([r.ab_test_id, r.ab_test_group], ts.length === 0 ? [null, null] : [ts[0]!.testId, ts[0]!.group], `first of lead ${lead.id}`);
+          if (ts.length > 1) multi++;
+        }
+        assert.equal(rows.length, [...byLead.values()].reduce((n, a) => n + a.length, 0));
+        if (mode === 'exclusive') assert.equal(multi, 0);
+        else assert.ok(multi > 5000, `${multi} leads in two or more tests`);
+      }));
+    }
 
     it('is sticky: a second call changes nothing, and a new test does not move assigned leads', () => withDb(target, async (db) => {
       const first = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
@@ -132,7 +142,8 @@ for (const target of await dbTargets()) {
       assert.equal(moved!.n, 0);
     }));
 
-    it('keeps concurrent tests exclusive: every eligible lead in exactly one, traffic shared evenly', () => withDb(target, async (db) => {
+    it('exclusive setting: keeps concurrent tests exclusive: every eligible lead in exactly one, traffic shared evenly', () => withDb(target, async (db) => {
+      await setAssignmentMode(db, 'exclusive');
       const a = (await addTest(db, { metric: 'contact_rate', startMin: 0 })).id;
       const b = (await addTest(db, { metric: 'qualification_rate', startMin: 0, pct: 30 })).id;
       await addLeads(db, 1, N, 0);
@@ -146,6 +157,63 @@ for (const target of await dbTargets()) {
       assert.ok(Math.abs(tb - inB * 0.3) <= fourSigma(inB, 0.3), `test b treatment ${tb} of ${inB}`);
       const ta = c.get(`${a}:treatment`) ?? 0;
       assert.ok(Math.abs(ta - inA * 0.5) <= fourSigma(inA, 0.5), `test a treatment ${ta} of ${inA}`);
+    }));
+
+    it('overlapping: two tests on 10,000 leads, each 50/50 within 4 sigma, their groups independent (chi-square), SQL = TypeScript', () => withDb(target, async (db) => {
+      const a = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      const b = await addTest(db, { metric: 'qualification_rate', startMin: 0 });
+      await addLeads(db, 1, N, 0);
+      const [r] = await db.query<{ n: number }>('select lh_assign_pending_leads($1) as n', [at(N + 1)]);
+      assert.equal(r!.n, N);
+      const cells = await db.query<{ ga: AbGroup; gb: AbGroup; n: number }>(`select x.ab_group as ga, y.ab_group as gb, count(*)::int as n
+        from lh_ab_assignments x join lh_ab_assignments y on y.lead_id = x.lead_id and y.test_id = $2
+        where x.test_id = $1 group by 1, 2 order by 1, 2`, [a.id, b.id]);
+      const cell = (ga: AbGroup, gb: AbGroup): number => cells.find((c) => c.ga === ga && c.gb === gb)?.n ?? 0;
+      const total = cells.reduce((s, c) => s + c.n, 0);
+      assert.equal(total, N, 'every lead in both tests');
+      for (const [name, t] of [['a', cell('treatment', 'control') + cell('treatment', 'treatment')], ['b', cell('control', 'treatment') + cell('treatment', 'treatment')]] as const) {
+        assert.ok(Math.abs(t - N / 2) <= fourSigma(N, 0.5), `test ${name}: ${t} of ${N} in treatment`);
+      }
+      // Pearson chi-square of the 2x2 table of the two tests' groups, 1 degree of freedom
+      const groups: AbGroup[] = ['control', 'treatment'];
+      let chi2 = 0;
+      for (const ga of groups) {
+        for (const gb of groups) {
+          const rowN = cell(ga, 'control') + cell(ga, 'treatment');
+          const colN = cell('control', gb) + cell('treatment', gb);
+          const expected = (rowN * colN) / N;
+          chi2 += (cell(ga, gb) - expected) ** 2 / expected;
+        }
+      }
+      const p = chiSquareSf(chi2, 1);
+      assert.ok(p > 0.001, `groups dependent: chi2 ${chi2.toFixed(2)}, p ${p}`);
+      // and lead by lead the TypeScript rule gives the same rows
+      for (const id of [1, 2, 3, 500, 5000, N]) {
+        assert.deepEqual(await assignmentsOf(db, id), pickTests({ id, source: 'zillow', createdAt: at(id - 1) }, [a, b], 'overlapping'));
+      }
+    }));
+
+    it('assigns once: a lead assigned while one test ran is not added to a test that started later, nor after a switch of mode', () => withDb(target, async (db) => {
+      const a = await addTest(db, { metric: 'contact_rate', startMin: 0 });
+      await addLeads(db, 1, 100, 10);
+      await db.query('select lh_assign_pending_leads()');
+      await addTest(db, { metric: 'qualification_rate', startMin: 0 }); // started "before" those leads, added later
+      await setAssignmentMode(db, 'exclusive');
+      await setAssignmentMode(db, 'overlapping');
+      const [again] = await db.query<{ n: number }>('select lh_assign_pending_leads() as n');
+      assert.equal(again!.n, 0);
+      const [k] = await db.query<{ r: { status: string; assignments: { test_id: number }[] } }>('select lh_assign_ab_test(7) as r');
+      assert.equal(k!.r.status, 'kept');
+      assert.deepEqual(k!.r.assignments.map((x) => x.test_id), [a.id]);
+      const [n] = await db.query<{ n: number }>('select count(*)::int as n from lh_ab_assignments where test_id <> $1', [a.id]);
+      assert.equal(n!.n, 0);
+    }));
+
+    it('refuses an unknown ab_assignment value at commit, naming the key and both values', () => withDb(target, async (db) => {
+      await assert.rejects(db.query(`insert into lh_settings (key, value) values ('ab_assignment', 'overlap')`),
+        /lh_settings\.ab_assignment must be overlapping .* or exclusive .*, got 'overlap'/);
+      const [p] = await db.query<{ n: number }>(`select count(*)::int as n from lh_settings where key = 'ab_assignment'`);
+      assert.equal(p!.n, 0);
     }));
 
     it('assigns only leads created at or after the start, and only in the segment', () => withDb(target, async (db) => {
@@ -171,7 +239,8 @@ for (const target of await dbTargets()) {
       assert.equal(group.kind, 'assigned');
       assert.deepEqual({ ...r!.r, ab_assigned_at: new Date(r!.r['ab_assigned_at'] as string).toISOString() },
         { lead_id: 1, status: 'assigned', ab_test_id: id, ab_test_group: group.kind === 'assigned' ? group.group : null,
-          ab_assigned_at: now.toISOString() });
+          ab_assigned_at: now.toISOString(),
+          assignments: [{ test_id: id, ab_group: group.kind === 'assigned' ? group.group : null, assigned_at: r!.r['ab_assigned_at'] }] });
       const [row] = await db.query<{ ab_assigned_at: Date }>('select ab_assigned_at from lh_lead_status where id = 1');
       assert.equal(row!.ab_assigned_at.toISOString(), now.toISOString());
       await assert.rejects(db.query('select lh_assign_ab_test(999)'), /lead 999 does not exist/);

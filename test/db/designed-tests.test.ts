@@ -18,6 +18,7 @@ import { readTestResults } from '../../src/experiments/results-document.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { testLine } from '../../src/report/format.ts';
 import { dbTargets } from '../support/databases.ts';
+import { setAssignmentMode } from '../support/ab-tests.ts';
 
 const DAY = '2026-01-20';
 const NOW = new Date('2026-01-21T00:01:00Z');
@@ -77,7 +78,7 @@ const looksOf = (db: Queryable, testId: number) => db.query<{ look_number: numbe
 
 for (const target of await dbTargets()) {
   describe(`designed tests on ${target.name}`, () => {
-    it('spawning designs the test at the measured volume: the metric\'s units a day over 28 days, shared with the running tests', async () => {
+    it('spawning designs the test at the measured volume: the metric\'s units a day over 28 days, all of it when tests overlap, shared when exclusive', async () => {
       const db = await target.fresh();
       try {
         await addDailyMetrics(db, 20);
@@ -93,11 +94,17 @@ for (const target of await dbTargets()) {
         assert.equal(row.min_sample_size, row.design.maxPerGroup.control);
         assert.equal(d.spawned.test.policy, 'planned');
         assert.equal(d.spawned.test.design?.feasible, true);
-        // a second test on another metric shares the leads with the first (exclusive assignment): half the volume
+        // a second test on another metric gets every lead too (overlapping tests, the default) ...
         const second = await spawnOne(db, { ...qualification, type: 'low_response_rate', metric: 'avg_response_time_hours', currentValue: 6,
           targetValue: 2, suggestedSkill: 'instant-responder' }, DAY, NOW);
         assert.equal(second.kind, 'spawned');
-        if (second.kind === 'spawned') assert.equal((await designOf(db, second.spawned.test.id)).design?.dailyUnits, 10);
+        if (second.kind === 'spawned') assert.equal((await designOf(db, second.spawned.test.id)).design?.dailyUnits, 20);
+        // ... and shares them with the two running tests when tests are exclusive: a third of the volume
+        await setAssignmentMode(db, 'exclusive');
+        const third = await spawnOne(db, { ...qualification, type: 'slow_follow_up', metric: 'avg_days_to_qualify', currentValue: 6,
+          targetValue: 2, suggestedSkill: 'follow-up-sequencer' }, DAY, NOW);
+        assert.equal(third.kind, 'spawned');
+        if (third.kind === 'spawned') assert.equal((await designOf(db, third.spawned.test.id)).design?.dailyUnits, 6.67);
       } finally {
         await db.close();
       }

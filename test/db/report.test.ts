@@ -207,7 +207,7 @@ for (const target of await dbTargets()) {
           treatmentValue: 0.263, liftPct: 31.5, liftCi: { lower: 2.5, upper: 68.25, level: 0.95, source: 'analysis' }, liftCiNote: null,
           pValue: 0.0321, recommendation: 'KEEP', winner: 'treatment', decisionReason: 'lift > 10% and p < 0.05',
           srm: { status: 'mismatch', pValue: 0.0002 }, bySource: undefined,
-          killReason: null, chanceToBeatControl: null, expectedLossTreatment: null, design: null, look: null });
+          killReason: null, chanceToBeatControl: null, expectedLossTreatment: null, design: null, look: null, interactions: [] });
         // per source, sorted by name, as the analysis document (src/experiments/results-document.ts) spells it
         assert.deepEqual(stored.bySource, [
           { source: 'referral', controlSampleSize: 200, treatmentSampleSize: 220, controlRate: 0.15, treatmentRate: 0.23, liftPct: 53.3, pValue: 0.04, adjustedPValue: null, significant: null, note: null },

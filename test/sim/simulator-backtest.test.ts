@@ -70,16 +70,20 @@ describe('policy backtest', () => {
     }
   });
 
-  it('turns leads a day and tests at once into per group per week: round(7·N/(2·K))', () => {
-    assert.equal(perGroupPerWeekFor(50, 3), 58); // 58.33
-    assert.equal(perGroupPerWeekFor(50, 1), 175);
-    assert.equal(perGroupPerWeekFor(10, 4), 9); // 8.75
-    assert.equal(perGroupPerWeekFor(1, 7), 1); // 0.5 rounds up to 1
-    assert.throws(() => perGroupPerWeekFor(1, 10), /fewer than 1 lead a week/); // 0.35
-    assert.throws(() => perGroupPerWeekFor(50, 0), BacktestInputError);
-    assert.throws(() => perGroupPerWeekFor(0, 1), BacktestInputError);
+  it('turns leads a day and tests at once into per group per week: round(7·N/2) overlapping, round(7·N/(2·K)) exclusive', () => {
+    assert.equal(perGroupPerWeekFor(50, 3, 'overlapping'), 175);
+    assert.equal(perGroupPerWeekFor(1, 10, 'overlapping'), 4); // 3.5
+    assert.equal(perGroupPerWeekFor(50, 3, 'exclusive'), 58); // 58.33
+    assert.equal(perGroupPerWeekFor(50, 1, 'exclusive'), 175);
+    assert.equal(perGroupPerWeekFor(10, 4, 'exclusive'), 9); // 8.75
+    assert.equal(perGroupPerWeekFor(1, 7, 'exclusive'), 1); // 0.5 rounds up to 1
+    assert.throws(() => perGroupPerWeekFor(1, 10, 'exclusive'), /fewer than 1 lead a week/); // 0.35
+    assert.throws(() => perGroupPerWeekFor(50, 0, 'overlapping'), BacktestInputError);
+    assert.throws(() => perGroupPerWeekFor(0, 1, 'exclusive'), BacktestInputError);
 
-    const r = runBacktest({ ...DEFAULT_BACKTEST, policies: ALL, runs: 20, seed: 4, leadsPerDay: 50, testsAtOnce: 3 });
+    const overlapping = runBacktest({ ...DEFAULT_BACKTEST, policies: ['planned'], runs: 5, seed: 4, leadsPerDay: 50, testsAtOnce: 3 });
+    assert.deepEqual([overlapping.settings.assignment, overlapping.settings.perGroupPerWeek], ['overlapping', 175], 'overlapping is the default');
+    const r = runBacktest({ ...DEFAULT_BACKTEST, policies: ALL, runs: 20, seed: 4, leadsPerDay: 50, testsAtOnce: 3, assignment: 'exclusive' });
     assert.equal(r.settings.perGroupPerWeek, 58, 'leadsPerDay takes precedence over the default perGroupPerWeek');
     assert.equal(r.settings.leadsPerDay, 50);
     assert.equal(r.settings.testsAtOnce, 3);
@@ -161,6 +165,6 @@ describe('policy backtest', () => {
     assert.throws(() => runBacktest({ ...base, policies: ['planned'], designLiftPct: 8 }), /KEEP line/);
     assert.throws(() => runBacktest({ ...base, policies: [] }), BacktestInputError);
     assert.throws(() => runBacktest({ ...base, testsAtOnce: 3 }), /needs the leads per day/);
-    assert.throws(() => runBacktest({ ...base, leadsPerDay: 1, testsAtOnce: 10 }), /fewer than 1 lead a week/);
+    assert.throws(() => runBacktest({ ...base, leadsPerDay: 1, testsAtOnce: 10, assignment: 'exclusive' }), /fewer than 1 lead a week/);
   });
 });

@@ -92,12 +92,20 @@ for (const target of await dbTargets()) {
       assert.deepEqual(ofKind(result, 'decided').map((d) => d.testId).sort((a, b) => a - b), completed.map((c) => Number(c.id)));
     });
 
-    it('assigned leads to running tests through the assignment SQL, both groups', async () => {
-      const [r] = await db.query<{ control: number; treatment: number }>(
-        `select count(*) filter (where ab_test_group = 'control')::int as control,
-           count(*) filter (where ab_test_group = 'treatment')::int as treatment from lh_lead_status`);
+    it('assigned leads to running tests through the assignment SQL, both groups, each lead\'s first test in lh_lead_status', async () => {
+      const [r] = await db.query<{ control: number; treatment: number; leads: number; firsts: number }>(
+        `select count(*) filter (where ab_group = 'control')::int as control,
+           count(*) filter (where ab_group = 'treatment')::int as treatment,
+           count(distinct lead_id)::int as leads,
+           (select count(*)::int from lh_lead_status where ab_test_id is not null) as firsts from lh_ab_assignments`);
       assert.ok(r && r.control > 50 && r.treatment > 50);
       assert.equal(r.control + r.treatment, result.daily.reduce((s, d) => s + d.inTest, 0));
+      assert.equal(r.firsts, r.leads);
+      const [mismatch] = await db.query<{ n: number }>(`select count(*)::int as n from lh_lead_status l
+        where l.ab_test_id is not null and not exists (
+          select 1 from (select a.test_id, a.ab_group from lh_ab_assignments a where a.lead_id = l.id order by a.test_id limit 1) f
+          where f.test_id = l.ab_test_id and f.ab_group = l.ab_test_group)`);
+      assert.equal(mismatch!.n, 0, 'lh_lead_status holds the first assignment');
     });
 
     it('refuses to simulate into a database that already holds leads', async () => {

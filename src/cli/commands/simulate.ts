@@ -22,10 +22,12 @@ import { SCENARIO_NAMES, type ScenarioName } from '../../sim/scenarios.ts';
 import type { GlobalOptions } from '../context.ts';
 import { resolveTarget, stderrLogger } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { ASSIGNMENT_MODES, type AssignmentMode } from '../../experiments/assignment.ts';
 
 interface SimulateCliOptions {
   days?: string; seed?: string; leadsPerDay?: string; scenario?: string; warmupDays?: string; start?: string;
   policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string; tests?: string;
+  assignment?: string;
 }
 
 /** --policy values: the policies, `all` of them, and `both` (deprecated: seed + sequential, as before planned existed). */
@@ -77,7 +79,9 @@ export function registerSimulate(program: Command): void {
     .addOption(new Option('--policy <name>', 'backtest the decision policies instead (statistics only, no database): ' +
       'one policy, or all three side by side ("both" = seed + sequential: deprecated, use all)').choices([...BACKTEST_POLICY_CHOICES]))
     .option('--runs <n>', 'backtest: simulated tests per true effect (default 1000)')
-    .option('--tests <k>', 'backtest: tests running at once (mutually exclusive: each gets leads-per-day / k, split 50/50; default 1)')
+    .option('--tests <k>', 'backtest: tests running at once (default 1); overlapping, each gets every lead; exclusive, leads-per-day / k')
+    .addOption(new Option('--assignment <mode>', 'backtest: how the tests at once get their leads, as lh_settings.ab_assignment (default overlapping)')
+      .choices([...ASSIGNMENT_MODES]))
     .option('--weekly-per-group <n>', `backtest: leads per group per week, instead of --leads-per-day (default ${DEFAULT_BACKTEST.perGroupPerWeek})`)
     .option('--baseline-rate <x>', `backtest: control conversion rate (default ${DEFAULT_BACKTEST.baselineRate})`)
     .option('--design-lift <pct>', `backtest: the lift tests are planned for, in % (default ${DEFAULT_BACKTEST.designLiftPct})`)
@@ -97,7 +101,7 @@ export function registerSimulate(program: Command): void {
       const print = (data: unknown, human: () => string) =>
         process.stdout.write((json ? JSON.stringify(data, null, 2) : human()) + '\n');
       if (opts.policy !== undefined) return backtest(opts, print, progressForBacktest(json, quiet, logger));
-      for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests]] as const) {
+      for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests], ['--assignment', opts.assignment]] as const) {
         if (value !== undefined) throw new UsageError(`${flag} belongs to the policy backtest: add --policy seed|sequential|planned|all`);
       }
       const days = parseIntOption('--days', opts.days, 1, 3650);
@@ -136,7 +140,8 @@ function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => 
   if (weekly !== undefined && (leadsPerDay !== undefined || tests !== undefined)) {
     throw new UsageError('give the backtest volume either as --weekly-per-group or as --leads-per-day [--tests], not both');
   }
-  if (tests !== undefined && leadsPerDay === undefined) throw new UsageError('--tests needs --leads-per-day: the leads a day the tests share');
+  if (tests !== undefined && leadsPerDay === undefined) throw new UsageError('--tests needs --leads-per-day: the leads a day the tests get');
+  if (opts.assignment !== undefined && leadsPerDay === undefined) throw new UsageError('--assignment needs --leads-per-day [--tests]: the leads a day the tests get');
   try {
     const result = runBacktest({
       ...DEFAULT_BACKTEST, policies,
@@ -145,6 +150,7 @@ function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => 
       perGroupPerWeek: weekly ?? DEFAULT_BACKTEST.perGroupPerWeek,
       leadsPerDay: leadsPerDay ?? null,
       testsAtOnce: leadsPerDay === undefined ? null : (tests ?? 1),
+      assignment: (opts.assignment as AssignmentMode | undefined) ?? 'overlapping',
       baselineRate: parseNumberOption('--baseline-rate', opts.baselineRate, 0, 1) ?? DEFAULT_BACKTEST.baselineRate,
       designLiftPct: parseNumberOption('--design-lift', opts.designLift, 10, 1000) ?? DEFAULT_BACKTEST.designLiftPct,
       progress: bar.progress,

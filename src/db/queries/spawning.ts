@@ -128,7 +128,7 @@ export interface MeasuredVolume {
   readonly newLeads: number;
   readonly contacted: number;
   readonly validations: number;
-  /** Running tests whose leads a new test on this segment would share (tests are exclusive today). */
+  /** Running tests whose leads a new test on this segment would have to share: 0 when tests overlap (the default), else the running tests it competes with (lh_settings.ab_assignment = 'exclusive'). */
   readonly runningTests: number;
 }
 
@@ -150,8 +150,10 @@ export async function measureVolume(tx: Queryable, date: string, segment: string
             coalesce((select sum(contacted_count::float8 * case when new_leads_count > 0 then seg_new::float8 / new_leads_count else 0 end) from d), 0)::float8 as contacted,
             coalesce((select sum(p.sample_size) from public.lh_pattern_performance p
                       where p.performance_date > $1::date - $3::int and p.performance_date <= $1::date), 0)::float8 as validations,
+            -- the tests a new one shares its leads with: none when tests overlap (migration 20261203000100)
             (select count(*) from public.lh_ab_tests t
-              where t.status = 'running' and (t.segment is null or $2::text is null or t.segment = $2::text))::int as running`,
+              where public.lh_ab_exclusive() and t.status = 'running'
+                and (t.segment is null or $2::text is null or t.segment = $2::text))::int as running`,
     [date, segment, windowDays]);
   const r = rows[0];
   return { days: r?.days ?? 0, newLeads: r?.new_leads ?? 0, contacted: r?.contacted ?? 0, validations: r?.validations ?? 0, runningTests: r?.running ?? 0 };

@@ -24,14 +24,22 @@ import type { Queryable } from '../port.ts';
 import { METRIC_KIND, type TrackedMetric } from '../../metrics.ts';
 
 /**
- * The test's leads as of $2 (lh_lead_status_ab_test), with their facts (lh_lead_facts) as of $2. The
- * setting is read once: OFFSET 0 keeps the one-row sub-select from being pulled up, which would put the
- * function call into every expression of the inlined facts (a call per lead and use).
+ * The test's leads as of $2 with their group, from lh_ab_assignments (index lh_ab_assignments_test; a
+ * lead can be in several overlapping tests, migration 20261203000100), with their facts (lh_lead_facts)
+ * as of $2. The setting is read once: OFFSET 0 keeps the one-row sub-select from being pulled up, which
+ * would put the function call into every expression of the inlined facts (a call per lead and use).
  */
-const TEST_LEADS = `public.lh_lead_status l
+function testLeads(other: boolean): string {
+  return `public.lh_ab_assignments a
+    join public.lh_lead_status l on l.id = a.lead_id${other ? `
+    join public.lh_ab_assignments b on b.lead_id = a.lead_id and b.test_id = any($4::text::bigint[]) and b.test_id <> $1` : ''}
     cross join (select public.lh_max_plausible_delay() as max_delay offset 0) s
     cross join lateral public.lh_lead_facts(l, $2, s.max_delay) f
-    where l.ab_test_id = $1 and l.ab_test_group in ('control', 'treatment') and l.created_at <= $2`;
+    where a.test_id = $1 and l.created_at <= $2`;
+}
+
+/** The other test and its group (interaction cells, one of $4) or nulls (the test's own statistics). */
+const otherGroup = (other: boolean): string => (other ? 'b.test_id as btest, b.ab_group' : 'null::bigint as btest, null::text');
 
 /** Outside the test's segment (its normalised lead source). */
 const OFF_SEGMENT = '($3::text is not null and f.source is distinct from $3::text)';
@@ -40,15 +48,15 @@ const OFF_SEGMENT = '($3::text is not null and f.source is distinct from $3::tex
  * Every lead in the test as of $2 with its facts; `good` are the valid leads of the segment. Durations
  * only for duration metrics: each fact is an expression PostgreSQL evaluates for every lead it is read for.
  */
-function leadsCte(durations: boolean): string {
+function leadsCte(durations: boolean, other = false): string {
   const d = durations ? 'f.response_hours, f.qualify_hours' : 'null::float8 as response_hours, null::float8 as qualify_hours';
   return `
   leads as (
     -- the reasons array only for leads with a problem (most have none: it is not built for them)
-    select l.id, l.ab_test_group as grp, f.source, f.is_valid,
+    select l.id, a.ab_group as grp, ${otherGroup(other)} as bgrp, f.source, f.is_valid,
       case when f.has_problem then f.invalid_reasons else '{}'::text[] end as invalid_reasons, f.contacted, f.converted,
       ${d}, ${OFF_SEGMENT} as off_segment
-    from ${TEST_LEADS}
+    from ${testLeads(other)}
   ),
   good as (
     select * from leads where is_valid and not off_segment
@@ -61,42 +69,45 @@ function leadsCte(durations: boolean): string {
  * then id, wins). Two plain equi-joins instead of one join with an OR (which could only be a hash join
  * over every truth and validation). good_ids re-reads the test's leads from the table, NOT the
  * materialized `leads` CTE: the planner then has the table's statistics (a CTE scan of boolean flags was
- * estimated at 3 % of its rows) and walks lh_lead_status_ab_test → lh_validation_history_lead_pattern →
+ * estimated at 3 % of its rows) and walks lh_ab_assignments_test → lh_lead_status → lh_validation_history_lead_pattern →
  * lh_feedback_log_validation, reading only the test's validations (EXPLAIN in bench/README.md).
  */
-const F1_CTES = `,
+const f1Ctes = (other: boolean): string => `,
   good_ids as not materialized (
-    select l.id, l.ab_test_group as grp, f.source
-    from ${TEST_LEADS} and f.is_valid and not ${OFF_SEGMENT}
+    select l.id, a.ab_group as grp, ${otherGroup(other)} as bgrp, f.source
+    from ${testLeads(other)} and f.is_valid and not ${OFF_SEGMENT}
   ),
   truths as (
-    select g.grp, g.source, v.id as vid, v.predicted, f.actual, f.created_at, f.id as fid
+    select g.grp, g.btest, g.bgrp, g.source, v.id as vid, v.predicted, f.actual, f.created_at, f.id as fid
     from good_ids g
     join public.lh_validation_history v on v.lead_id = g.id and v.validated_at <= $2
     join public.lh_feedback_log f on f.validation_id = v.id
     where f.actual is not null and f.created_at <= $2
     union all
-    select g.grp, g.source, v.id, v.predicted, f.actual, f.created_at, f.id
+    select g.grp, g.btest, g.bgrp, g.source, v.id, v.predicted, f.actual, f.created_at, f.id
     from good_ids g
     join public.lh_feedback_log f on f.lead_id = g.id
     join public.lh_validation_history v on v.lead_id = f.lead_id and v.pattern_name = f.pattern_name and v.validated_at <= $2
     where f.validation_id is null and f.actual is not null and f.created_at <= $2
   ),
   scored as (
-    select distinct on (vid) grp, source, predicted, actual
+    select distinct on (vid, btest) grp, btest, bgrp, source, predicted, actual
     from truths
-    order by vid, created_at desc, fid desc
+    order by vid, btest, created_at desc, fid desc
   )`;
 
-/** The unit rows (grp, source, y) of each metric; y is 0/1 for rates, the duration for durations. */
+/**
+ * The unit rows (grp, bgrp, source, y) of each metric; y is 0/1 for rates, the duration for durations;
+ * btest / bgrp are the other test and its group in the interaction cells, else null.
+ */
 const UNITS: Record<TrackedMetric, string> = {
-  conversion_rate: `select grp, source, (case when converted then 1 else 0 end)::float8 as y from good`,
-  source_conversion_rate: `select grp, source, (case when converted then 1 else 0 end)::float8 as y from good`,
-  contact_rate: `select grp, source, (case when contacted then 1 else 0 end)::float8 as y from good`,
-  qualification_rate: `select grp, source, (case when converted then 1 else 0 end)::float8 as y from good where contacted`,
-  avg_response_time_hours: `select grp, source, response_hours as y from good where response_hours is not null`,
-  avg_days_to_qualify: `select grp, source, qualify_hours / 24 as y from good where qualify_hours is not null`,
-  f1_score: `select grp, source, (case when predicted = actual then 1 else 0 end)::float8 as y
+  conversion_rate: `select grp, btest, bgrp, source, (case when converted then 1 else 0 end)::float8 as y from good`,
+  source_conversion_rate: `select grp, btest, bgrp, source, (case when converted then 1 else 0 end)::float8 as y from good`,
+  contact_rate: `select grp, btest, bgrp, source, (case when contacted then 1 else 0 end)::float8 as y from good`,
+  qualification_rate: `select grp, btest, bgrp, source, (case when converted then 1 else 0 end)::float8 as y from good where contacted`,
+  avg_response_time_hours: `select grp, btest, bgrp, source, response_hours as y from good where response_hours is not null`,
+  avg_days_to_qualify: `select grp, btest, bgrp, source, qualify_hours / 24 as y from good where qualify_hours is not null`,
+  f1_score: `select grp, btest, bgrp, source, (case when predicted = actual then 1 else 0 end)::float8 as y
     from scored where predicted is not null`,
 };
 
@@ -162,7 +173,7 @@ const RANKS = `ranked as (
 /** The one statement: the test's leads are read once (and, for f1_score, its validations and truths once). Exported for EXPLAIN in the benchmark. */
 export function statsSql(metric: TrackedMetric): string {
   const f1 = metric === 'f1_score';
-  return `with ${leadsCte(METRIC_KIND[metric] === 'duration')}${f1 ? F1_CTES : ''}, units as (${UNITS[metric]}),
+  return `with ${leadsCte(METRIC_KIND[metric] === 'duration')}${f1 ? f1Ctes(false) : ''}, units as (${UNITS[metric]}),
     ${METRIC_KIND[metric] === 'duration' ? RANKS : NO_RANKS},
     unscorable as (${f1 ? UNSCORABLE_F1 : UNSCORABLE_NONE}),
     outcomes as (
@@ -233,4 +244,38 @@ export async function queryTestStats(
     else assignment.push(pick<AssignmentRow>(r, { grp: r.grp }, ASSIGNMENT_COLUMNS));
   }
   return { outcomes, assignment };
+}
+
+/** One cell of two overlapping tests: this test's group × the other test's group, this test's outcome. */
+export interface InteractionCellRow extends Record<string, unknown> {
+  btest: number;
+  grp: 'control' | 'treatment';
+  bgrp: 'control' | 'treatment';
+  n: number;
+  sum_y: number;
+  mean: number | null;
+  variance: number | null;
+}
+
+/**
+ * The outcome of test $1 (metric, segment $3, as of $2) over the leads it shares with each test of $4 (a
+ * bigint array as text), per other test and cell of the two tests' groups: the input of the interaction
+ * checks (src/experiments/interaction.ts). One statement for all the other tests, reading the test's
+ * leads once, each with its other assignments (primary key lookups); same units and exclusions as
+ * statsSql, so a cell is exactly a slice of the test's own statistics.
+ */
+export function interactionCellsSql(metric: TrackedMetric): string {
+  return `with ${leadsCte(METRIC_KIND[metric] === 'duration', true)}${metric === 'f1_score' ? f1Ctes(true) : ''},
+    units as (${UNITS[metric]})
+    select btest, grp, bgrp, count(*)::int as n, coalesce(sum(y), 0)::float8 as sum_y, avg(y)::float8 as mean, var_samp(y)::float8 as variance
+    from units group by btest, grp, bgrp order by btest, grp, bgrp`;
+}
+
+/** The interaction cells of test `testId` with each of `otherIds` that shares measured leads with it. */
+export async function queryInteractionCells(
+  db: Queryable, testId: number, metric: TrackedMetric, asOf: Date, segment: string | null, otherIds: readonly number[],
+): Promise<InteractionCellRow[]> {
+  if (otherIds.length === 0) return [];
+  const rows = await db.query<InteractionCellRow>(interactionCellsSql(metric), [testId, asOf, segment, `{${otherIds.join(',')}}`]);
+  return rows.map((r) => ({ ...r, btest: Number(r.btest) }));
 }

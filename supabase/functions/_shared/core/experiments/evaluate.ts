@@ -14,6 +14,7 @@ import type { DecisionConfig } from './decision-config.ts';
 import { pairsFromRows, type GroupStats } from './outcomes.ts';
 import { checkSrm } from './srm-check.ts';
 import { postStratifiedDifference } from './post-stratify.ts';
+import type { InteractionSummary } from './interactions.ts';
 import { RESULTS_VERSION, type BayesReport, type TestResultsDocument } from './results-document.ts';
 import { bayesMeans, bayesProportions } from '../stats/index.ts';
 import type { PolicyName, Recommendation } from './types.ts';
@@ -93,6 +94,7 @@ export function jsonSafe(v: unknown): unknown {
 export function evaluateTest(
   spec: TestSpec, outcomeRows: readonly OutcomeRow[], assignment: readonly AssignmentRow[],
   asOf: Date, policy: PolicyName, config: DecisionConfig, looks: readonly LookRecord[] = [],
+  interactions: readonly InteractionSummary[] = [],
 ): Evaluation {
   const { total, bySource: pairs } = pairsFromRows(outcomeRows);
   const options = { confidence: spec.confidenceLevel, durationTest: config.durationTest };
@@ -163,6 +165,7 @@ export function evaluateTest(
     maxDurationDays: spec.maxDurationDays,
     bySourceAdjustment: 'holm',
     bySource,
+    interactions,
   };
   const results = jsonSafe(doc) as Record<string, unknown>;
   return { comparison, outcome, control, treatment, srm, bySource, recommendation: recommendationOf(kind), winner, elapsedDays, results };

@@ -11,10 +11,11 @@
  * `invariants` of the result.
  */
 import {
-  decideSkill, lockTestForAnalysis, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
+  decideSkill, lockTestForAnalysis, queryOverlapCandidates, queryTestsToAnalyse, selectRunningTestForUpdate, selectSkillForUpdate,
   writeTestResult, type AbTestRow,
 } from '../db/queries/analysis-tests.ts';
-import { queryTestStats } from '../db/queries/test-outcomes.ts';
+import { queryInteractionCells, queryTestStats } from '../db/queries/test-outcomes.ts';
+import { summarizeInteractions, type InteractionSummary, type OverlappingPair } from '../experiments/interactions.ts';
 import type { Queryable } from '../db/port.ts';
 import type { SourceResult } from '../experiments/by-source.ts';
 import { checkStoredSettings, decisionFromSetting, readSettingDocuments } from './settings.ts';
@@ -114,12 +115,13 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
   const ownLooks = policy === 'planned' && row.policy === 'planned';
   const looks = ownLooks ? await readLooks(tx, testId) : [];
   const { outcomes, assignment } = await queryTestStats(tx, testId, metric, asOf, row.segment);
+  const interactions = await interactionsOf(tx, row.id, metric, row.started_at, asOf, row.segment);
   const ev = evaluateTest({
     id: row.id, metric, segment: row.segment, allocationPct: row.traffic_allocation_pct,
     minSampleSize: row.min_sample_size, plannedSampleSize: row.planned_sample_size,
     confidenceLevel: row.confidence_level, startedAt: row.started_at,
     maxDurationDays: row.max_duration_days ?? config.defaultMaxDurationDays, design,
-  }, outcomes, assignment, asOf, policy, config, looks);
+  }, outcomes, assignment, asOf, policy, config, looks, interactions);
   const final = isFinal(ev.outcome.decision);
   const warnings: string[] = [];
   const skill = await selectSkillForUpdate(tx, row.skill_id);
@@ -150,6 +152,17 @@ async function analyseOne(tx: Queryable, testId: number, asOf: Date, options: An
     killReason: ev.outcome.decision.kind === 'KILL' ? ev.outcome.decision.killReason : null,
     look: ev.outcome.look,
   };
+}
+
+/** The interaction check of the test with every test it shares leads with (overlapping tests). */
+async function interactionsOf(
+  tx: Queryable, testId: number, metric: TrackedMetric, startedAt: Date, asOf: Date, segment: string | null,
+): Promise<InteractionSummary[]> {
+  const others = await queryOverlapCandidates(tx, testId, startedAt);
+  const rows = await queryInteractionCells(tx, testId, metric, asOf, segment, others.map((o) => o.id));
+  const pairs: OverlappingPair[] = others.map((o) => ({ otherTestId: o.id, otherMetric: o.metric_tracked,
+    cells: rows.filter((r) => r.btest === o.id).map((r) => ({ grp: r.grp, bgrp: r.bgrp, n: r.n, sumY: r.sum_y, mean: r.mean, variance: r.variance })) }));
+  return summarizeInteractions(metric, pairs);
 }
 
 function countReports(tests: readonly TestReport[]): AnalysisResult['counts'] {

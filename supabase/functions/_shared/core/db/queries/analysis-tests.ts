@@ -117,3 +117,24 @@ export async function decideSkill(
   );
   return rows.length > 0;
 }
+
+/** A test that may share leads with the analysed one: running, or ended after it started. */
+export interface OverlapCandidate extends Record<string, unknown> {
+  id: number;
+  metric_tracked: string;
+}
+
+/** At most this many other tests are checked for an interaction with one test (each is one query). */
+export const MAX_INTERACTION_PAIRS = 20;
+
+/**
+ * The other tests that ran while test `testId` ran (running now, or ended after it started), newest
+ * first: the candidates for its interaction checks (those that share no lead are dropped later).
+ */
+export async function queryOverlapCandidates(tx: Queryable, testId: number, startedAt: Date): Promise<OverlapCandidate[]> {
+  const rows = await tx.query<OverlapCandidate>(
+    `select t.id, t.metric_tracked from public.lh_ab_tests t
+     where t.id <> $1 and (t.status = 'running' or t.ended_at > $2)
+     order by t.started_at desc, t.id desc limit $3`, [testId, startedAt, MAX_INTERACTION_PAIRS]);
+  return rows.map((r) => ({ id: Number(r.id), metric_tracked: r.metric_tracked }));
+}

@@ -37,6 +37,9 @@ export const DAILY_JOB_OBJECTS: readonly string[] = [
   'public.lh_ab_tests_recompile()',
   // designed tests: spawning writes lh_ab_tests.design / reads kill_reason (migration 20261202000100)
   'public.lh_ab_test_looks', 'public.lh_ab_tests_drop_looks()',
+  // overlapping tests: the assignment rows and the functions its triggers call (migration 20261203000100)
+  'public.lh_ab_assignments', 'public.lh_ab_exclusive()', 'public.lh_ab_picks(bigint,text,timestamptz,boolean)',
+  'public.lh_ab_assignments_drop()',
 ];
 
 /** Every object the weekly analysis reads, writes or calls, checked before its first write. */
@@ -49,6 +52,8 @@ export const ANALYSIS_JOB_OBJECTS: readonly string[] = [
   'public.lh_ab_tests_recompile()',
   // the looks of planned tests (migration 20261202000100)
   'public.lh_ab_test_looks',
+  // each test's leads (migration 20261203000100)
+  'public.lh_ab_assignments', 'public.lh_ab_assignments_drop()',
 ];
 
 /** The one-line message both jobs give for a database that lacks `missing`. */
