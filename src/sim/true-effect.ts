@@ -15,7 +15,7 @@
 import { lowerIsBetter, type TrackedMetric } from '../metrics.ts';
 import { drawLife, drawValidations, type NewLead } from './life.ts';
 import { DEFAULT_CONFIG, LEAD_SOURCES, PATTERNS, type LeadSource, type PipelineConfig, type WorldState } from './params.ts';
-import { createRng, type Rng } from './rng.ts';
+import { createRng } from './rng.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,9 +28,14 @@ export interface MetricSample {
   readonly units: number;
 }
 
-/** Draw `n` leads from `world` and compute `metric` as the analysis does, all events matured. */
+/**
+ * Draw `n` leads from `world` and compute `metric` as the analysis does, all events matured. Lead i draws
+ * from its own stream (seed, i), so two worlds measured with the same seed treat lead i alike wherever
+ * their truths agree (common random numbers, lead by lead: one lead's diverging life does not shift the
+ * draws of every later lead).
+ */
 export function measureMetric(
-  rng: Rng, world: WorldState, metric: TrackedMetric, n: number,
+  seed: number, world: WorldState, metric: TrackedMetric, n: number,
   options: { segment?: LeadSource | null; config?: PipelineConfig } = {},
 ): MetricSample {
   const cfg = options.config ?? DEFAULT_CONFIG;
@@ -39,6 +44,7 @@ export function measureMetric(
   let sum = 0;
   let units = 0;
   for (let i = 0; i < n; i++) {
+    const rng = createRng((Math.imul(seed, 0x01000193) + i) | 0);
     const lead: NewLead = {
       id: i + 1, source: LEAD_SOURCES[rng.weightedIndex(shares)] ?? 'zillow',
       createdAt: T0 + (i % 7) * DAY + rng.uniform(-5, 5) * HOUR, agentId: 'agent-1',
@@ -82,15 +88,15 @@ export interface MeasuredEffect {
 
 /**
  * The relative improvement of `metric` when `apply` treats every lead of `world`: two samples of `n`
- * leads drawn from the same seed (common random numbers: lead i of both samples shares its draws as far
- * as its life takes the same path), so the difference is mostly the skill's and not the sampling noise.
+ * leads drawn from the same seed (common random numbers, see measureMetric), so the difference is mostly
+ * the skill's and not sampling noise.
  */
 export function measureEffect(
   world: WorldState, apply: (w: WorldState) => WorldState, metric: TrackedMetric, n: number, seed: number,
   options: { segment?: LeadSource | null; config?: PipelineConfig } = {},
 ): MeasuredEffect {
-  const control = measureMetric(createRng(seed), world, metric, n, options);
-  const treatment = measureMetric(createRng(seed), apply(world), metric, n, options);
+  const control = measureMetric(seed, world, metric, n, options);
+  const treatment = measureMetric(seed, apply(world), metric, n, options);
   const c = control.value;
   const t = treatment.value;
   const effectPct = ((lowerIsBetter(metric) ? c - t : t - c) / Math.abs(c)) * 100;
