@@ -20,6 +20,7 @@ import { REAL_JOBS } from '../../sim/jobs.ts';
 import { renderBacktest, renderSimulation } from '../../sim/render.ts';
 import { DEFAULT_SIMULATION, runSimulation, SimulationError } from '../../sim/run.ts';
 import { SCENARIO_NAMES, type ScenarioName } from '../../sim/scenarios.ts';
+import { MODEST_DAYS } from '../../sim/modest-scenario.ts';
 import { renderSeedReport } from '../../sim/render-seeds.ts';
 import { runSeeds } from '../../sim/seed-runs.ts';
 import type { GlobalOptions } from '../context.ts';
@@ -70,7 +71,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a synthetic lead pipeline through the real jobs (detect → spawn → test → decide), or backtest the decision policies')
-    .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days})`)
+    .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days}; modest: ${MODEST_DAYS})`)
     .option('--seed <n>', `random seed: the same seed gives the same run (default ${DEFAULT_SIMULATION.seed})`)
     .option('--seeds <n>', 'run seeds seed..seed+n−1, each on a fresh in-memory database, and report per true effect ' +
       'how often the skills were kept or killed (by reason) and the days to the decision')
