@@ -33,7 +33,8 @@ export interface SeedRunSummary {
   readonly wrong: number;
   readonly acceptable: number;
   readonly undecided: number;
-  readonly skills: readonly (SkillOutcome & { readonly trueEffectPct: number | null; readonly liftPct: number | null })[];
+  readonly skills: readonly (SkillOutcome & { readonly metric: string | null; readonly trueEffectPct: number | null;
+    readonly liftPct: number | null })[];
 }
 
 export interface SeedReport {
@@ -67,7 +68,7 @@ export async function runSeeds(options: SeedRunsOptions): Promise<SeedReport> {
       });
       const s = r.summary;
       runs.push({ seed, right: s.right, wrong: s.wrong, acceptable: s.acceptable, undecided: s.undecided,
-        skills: s.skills.map((k) => ({ skillType: k.skillType, status: k.status, killReason: k.killReason,
+        skills: s.skills.map((k) => ({ skillType: k.skillType, metric: k.metric, status: k.status, killReason: k.killReason,
           spawnedOn: k.spawnedOn, decidedOn: k.decidedOn, trueEffectPct: k.trueEffectPct, liftPct: k.liftPct })) });
     } finally {
       await db.close();
