@@ -39,6 +39,12 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The truth column's head: the declared effect when there is one, else whether it helps. */
+function truthLabel(s: SimulationResult['summary']['skills'][number]): string {
+  if (s.trueEffectPct === null) return s.helps ? 'helps' : 'no effect';
+  return `${s.trueEffectPct > 0 ? '+' : ''}${s.trueEffectPct}%`;
+}
+
 /** The whole simulation: header, timeline, and the summary table of every skill against its truth. */
 export function renderSimulation(r: SimulationResult): string {
   const lines = [
@@ -55,12 +61,13 @@ export function renderSimulation(r: SimulationResult): string {
   ];
   const rows = r.summary.skills.map((s) => [
     `#${s.skillId} ${s.skillType}${s.segment ? ` [${s.segment}]` : ''}`,
-    s.spawnedOn, s.metric ?? '—', `${s.helps ? 'helps' : 'no effect'}: ${s.trueEffect}`,
-    s.decision, s.decidedOn ?? '—', lift(s.liftPct), pval(s.pValue), s.verdict.toUpperCase(),
+    s.spawnedOn, s.metric ?? '—', `${truthLabel(s)}: ${s.trueEffect}`,
+    s.decision + (s.killReason ? ` (${s.killReason})` : ''), s.decidedOn ?? '—', lift(s.liftPct), pval(s.pValue), s.verdict.toUpperCase(),
   ]);
   lines.push(rows.length === 0 ? '  (no skill was spawned)'
     : table(['skill', 'spawned', 'metric', 'true effect', 'decision', 'decided', 'lift', 'p', 'verdict'], rows));
-  lines.push('', `${r.summary.right} right, ${r.summary.wrong} wrong, ${r.summary.undecided} still testing`);
+  const acceptable = r.summary.acceptable > 0 ? `, ${r.summary.acceptable} acceptable either way` : '';
+  lines.push('', `${r.summary.right} right, ${r.summary.wrong} wrong${acceptable}, ${r.summary.undecided} still testing`);
   return lines.join('\n');
 }
 

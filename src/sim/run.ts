@@ -56,7 +56,8 @@ const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** Run a whole simulation on a migrated, empty database. */
 export async function runSimulation(db: Database, options: SimulationOptions): Promise<SimulationResult> {
-  const days = options.days ?? DEFAULT_SIMULATION.days;
+  // each scenario has its own natural length (modest: 180 days, long enough for its slowest test)
+  const days = options.days ?? scenarioByName(options.scenario ?? DEFAULT_SIMULATION.scenario).days;
   const seed = options.seed ?? DEFAULT_SIMULATION.seed;
   const leadsPerDay = options.leadsPerDay ?? DEFAULT_SIMULATION.leadsPerDay;
   const startDate = options.startDate ?? DEFAULT_SIMULATION.startDate;

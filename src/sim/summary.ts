@@ -5,11 +5,11 @@
 import type { Queryable } from '../db/port.ts';
 import type { SkillType } from '../detect/types.ts';
 import type { Scenario } from './scenarios.ts';
-import { verdictFor, type SimulationSummary, type SkillVerdict } from './timeline.ts';
+import { verdictFor, type KillReason, type SimulationSummary, type SkillVerdict } from './timeline.ts';
 
 interface Row {
   skill_id: number; skill_type: string; segment: string | null; spawned_on: string; status: string;
-  decided_on: string | null; test_id: number | null; metric: string | null;
+  decided_on: string | null; kill_reason: string | null; test_id: number | null; metric: string | null;
   control_n: number | null; treatment_n: number | null; lift_pct: number | null; p_value: number | null;
   [k: string]: unknown;
 }
@@ -19,7 +19,7 @@ export async function summarise(db: Queryable, scenario: Scenario): Promise<Simu
   const rows = await db.query<Row>(
     `select s.id as skill_id, s.skill_type, s.segment,
        to_char(s.spawned_at at time zone 'UTC', 'YYYY-MM-DD') as spawned_on, s.status,
-       to_char(s.decision_made_at at time zone 'UTC', 'YYYY-MM-DD') as decided_on,
+       to_char(s.decision_made_at at time zone 'UTC', 'YYYY-MM-DD') as decided_on, t.kill_reason,
        t.id as test_id, t.metric_tracked as metric, t.control_sample_size as control_n,
        t.treatment_sample_size as treatment_n, coalesce(s.actual_lift_pct, t.lift_pct) as lift_pct, t.p_value
      from public.lh_spawned_skills s
@@ -34,24 +34,31 @@ export async function summarise(db: Queryable, scenario: Scenario): Promise<Simu
     const rolledOut = rows.find((o) => o.skill_type === r.skill_type && o.status === 'active' && o.decided_on !== null
       && o.decided_on <= r.spawned_on && o.skill_id !== r.skill_id);
     const helps = (truth?.helps ?? false) && rolledOut === undefined;
+    const eitherIsRight = (truth?.eitherIsRight ?? false) && rolledOut === undefined;
+    const trueEffectPct = truth?.trueEffectPct === null || truth?.trueEffectPct === undefined ? null
+      : rolledOut ? 0 : truth.trueEffectPct;
     const trueEffect = rolledOut ? `none: ${type} already active since ${rolledOut.decided_on} (skill #${rolledOut.skill_id})`
       : truth?.description ?? 'unknown skill type';
     return {
       skillId: Number(r.skill_id), skillType: type, segment: r.segment, spawnedOn: r.spawned_on,
       testId: r.test_id === null ? null : Number(r.test_id), metric: r.metric,
-      trueEffect, helps,
+      trueEffect, helps, trueEffectPct,
       status, decision: status === 'active' ? 'KEEP' : status === 'killed' ? 'KILL' : 'pending',
-      decidedOn: r.decided_on, controlN: r.control_n, treatmentN: r.treatment_n,
+      decidedOn: r.decided_on, killReason: status === 'killed' ? killReasonOf(r.kill_reason) : null, controlN: r.control_n, treatmentN: r.treatment_n,
       liftPct: finite(r.lift_pct), pValue: finite(r.p_value),
-      verdict: verdictFor(helps, status),
+      verdict: verdictFor(helps, status, eitherIsRight),
     };
   });
   return {
     skills,
     right: skills.filter((s) => s.verdict === 'right').length,
     wrong: skills.filter((s) => s.verdict === 'wrong').length,
+    acceptable: skills.filter((s) => s.verdict === 'acceptable').length,
     undecided: skills.filter((s) => s.verdict === 'undecided').length,
   };
 }
+
+const killReasonOf = (r: string | null): KillReason | null =>
+  (r === 'futile' || r === 'harmful' || r === 'inconclusive' ? r : null);
 
 const finite = (x: number | null): number | null => (x !== null && Number.isFinite(Number(x)) ? Number(x) : null);

@@ -36,8 +36,14 @@ export interface TestLook {
   readonly reason: string | null;
 }
 
-/** How a decision compares with the truth. */
-export type Verdict = 'right' | 'wrong' | 'undecided';
+/**
+ * How a decision compares with the truth; 'acceptable' for a decision on a skill whose true effect is
+ * real but too small to matter (SkillTruth.eitherIsRight), where KEEP and KILL are both fine.
+ */
+export type Verdict = 'right' | 'wrong' | 'acceptable' | 'undecided';
+
+/** lh_ab_tests.kill_reason: why a KILL was decided (null for the seed and sequential rules' KILLs). */
+export type KillReason = 'futile' | 'harmful' | 'inconclusive';
 
 export interface SkillVerdict {
   readonly skillId: number;
@@ -49,10 +55,16 @@ export interface SkillVerdict {
   /** What the skill really does (the scenario's truth) and whether that is an improvement. */
   readonly trueEffect: string;
   readonly helps: boolean;
+  /**
+   * The declared relative effect on the tested metric in % (SkillTruth.trueEffectPct): 0 for a skill of
+   * a type already rolled out when it was spawned, null when the scenario declares none.
+   */
+  readonly trueEffectPct: number | null;
   /** lh_spawned_skills.status: testing (no decision yet), active (KEEP) or killed (KILL). */
   readonly status: 'testing' | 'active' | 'killed';
   readonly decision: 'KEEP' | 'KILL' | 'pending';
   readonly decidedOn: string | null;
+  readonly killReason: KillReason | null;
   readonly controlN: number | null;
   readonly treatmentN: number | null;
   readonly liftPct: number | null;
@@ -73,6 +85,8 @@ export interface SimulationSummary {
   readonly skills: readonly SkillVerdict[];
   readonly right: number;
   readonly wrong: number;
+  /** Decisions on skills where either decision is fine (0 in scenarios without such skills). */
+  readonly acceptable: number;
   readonly undecided: number;
 }
 
@@ -93,8 +107,12 @@ export interface SimulationResult {
   readonly summary: SimulationSummary;
 }
 
-/** Right when a helpful skill is kept or a useless one killed; undecided while it is still testing. */
-export function verdictFor(helps: boolean, status: SkillVerdict['status']): Verdict {
+/**
+ * Right when a helpful skill is kept or a useless one killed; acceptable for any decision when either is
+ * right; undecided while it is still testing.
+ */
+export function verdictFor(helps: boolean, status: SkillVerdict['status'], eitherIsRight = false): Verdict {
   if (status === 'testing') return 'undecided';
+  if (eitherIsRight) return 'acceptable';
   return (status === 'active') === helps ? 'right' : 'wrong';
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BacktestResult } from '../../src/sim/backtest.ts';
+import type { SeedReport } from '../../src/sim/seed-runs.ts';
 import type { SimulationResult } from '../../src/sim/timeline.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
 import { dbTargets, postgresUrlOf } from '../support/databases.ts';
@@ -41,6 +42,29 @@ describe('lh-brain simulate', () => {
     assert.match(run.stdout, /^Simulation "default" \(seed 5\): 8 days from 2026-01-05 to 2026-01-12/);
     assert.match(run.stdout, /\nTimeline\n/);
     assert.match(run.stdout, /\d+ right, \d+ wrong, \d+ still testing\n$/);
+  });
+
+  it('--scenario modest --seeds 2 --json reports per true effect over seeds seed..seed+1', async () => {
+    const run = await cli(['--json', 'simulate', '--scenario', 'modest', '--seeds', '2', '--seed', '5', '--days', '6',
+      '--leads-per-day', '20', '--warmup-days', '35']);
+    assert.equal(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout) as SeedReport;
+    assert.equal(r.scenario, 'modest');
+    assert.deepEqual(r.seeds, [5, 6]);
+    assert.equal(r.days, 6);
+    assert.deepEqual(r.runs.map((x) => x.seed), [5, 6]);
+    assert.deepEqual(r.rows.map((x) => [x.trueEffectPct, x.expected]), [[-10, 'KILL'], [0, 'KILL'], [10, 'either'], [20, 'KEEP'], [30, 'KEEP']]);
+    for (const row of r.rows) {
+      assert.equal(row.cases, 2);
+      const sum = row.keep + row.kill.futile + row.kill.harmful + row.kill.inconclusive + row.kill.unstated + row.undecided + row.notSpawned;
+      assert.ok(Math.abs(sum - 1) < 1e-9, `${row.effect}: shares sum to ${sum}`);
+      assert.equal(row.tests, r.runs.reduce((n, x) => n + x.skills.filter((k) => row.skillTypes.includes(k.skillType)).length, 0));
+    }
+    assert.match(run.stderr, /simulated 82\/82 days \(seed 6, /, 'progress over all seeds as log lines on a non-TTY stderr');
+    const human = await cli(['simulate', '--scenario', 'modest', '--seeds', '1', '--days', '3', '--leads-per-day', '10', '--warmup-days', '35']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^Scenario "modest": 1 seeds \(42\.\.42\) × 3 days/);
+    assert.match(human.stdout, /\n\+20% +lead-scorer +KEEP +1 /);
   });
 
   it('--policy both --runs N prints both policies side by side as data', async () => {
@@ -137,7 +161,10 @@ describe('lh-brain simulate', () => {
     [['simulate', '--policy', 'planned', '--runs', '0'], /--runs must be between 1 and 1000000/],
     [['simulate', '--days', 'abc'], /--days must be a whole number/],
     [['simulate', '--days', '0'], /--days must be between 1 and 3650/],
-    [['simulate', '--scenario', 'nope'], /Allowed choices are default, stable/],
+    [['simulate', '--scenario', 'nope'], /Allowed choices are default, stable, modest/],
+    [['simulate', '--seeds', '0'], /--seeds must be between 1 and 1000, got 0/],
+    [['simulate', '--seeds', '2', '--policy', 'all'], /--seeds runs the simulation per seed; the policy backtest takes --runs/],
+    [['--data-dir', '/nonexistent/lh', 'simulate', '--seeds', '2'], /--seeds runs every seed on its own fresh in-memory database/],
     [['simulate', '--policy', 'both', '--baseline-rate', '1.5'], /--baseline-rate must be a number strictly between 0 and 1/],
   ] as const) {
     it(`exits 2 with a one-line reason for ${args.slice(1).join(' ')}`, async () => {

@@ -11,6 +11,7 @@ import { Option } from 'commander';
 import { migrate } from '../../db/migrate.ts';
 import { loadMigrations } from '../../db/migrations-fs.ts';
 import { openDatabase, type DatabaseTarget } from '../../db/open.ts';
+import type { Database } from '../../db/port.ts';
 import type { Progress } from '../../jobs/deps.ts';
 import type { Logger } from '../../logger.ts';
 import type { PolicyName } from '../../experiments/types.ts';
@@ -19,6 +20,9 @@ import { REAL_JOBS } from '../../sim/jobs.ts';
 import { renderBacktest, renderSimulation } from '../../sim/render.ts';
 import { DEFAULT_SIMULATION, runSimulation, SimulationError } from '../../sim/run.ts';
 import { SCENARIO_NAMES, type ScenarioName } from '../../sim/scenarios.ts';
+import { MODEST_DAYS } from '../../sim/modest-scenario.ts';
+import { renderSeedReport } from '../../sim/render-seeds.ts';
+import { runSeeds } from '../../sim/seed-runs.ts';
 import type { GlobalOptions } from '../context.ts';
 import { resolveTarget, stderrLogger } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -26,7 +30,7 @@ import { ASSIGNMENT_MODES, type AssignmentMode } from '../../experiments/assignm
 
 interface SimulateCliOptions {
   days?: string; seed?: string; leadsPerDay?: string; scenario?: string; warmupDays?: string; start?: string;
-  policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string; tests?: string;
+  seeds?: string; policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string; tests?: string;
   assignment?: string;
 }
 
@@ -69,8 +73,10 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a synthetic lead pipeline through the real jobs (detect → spawn → test → decide), or backtest the decision policies')
-    .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days})`)
+    .option('--days <n>', `simulated days (default ${DEFAULT_SIMULATION.days}; modest: ${MODEST_DAYS})`)
     .option('--seed <n>', `random seed: the same seed gives the same run (default ${DEFAULT_SIMULATION.seed})`)
+    .option('--seeds <n>', 'run seeds seed..seed+n−1, each on a fresh in-memory database, and report per true effect ' +
+      'how often the skills were kept or killed (by reason) and the days to the decision')
     .option('--leads-per-day <n>', `mean new leads per day (default ${DEFAULT_SIMULATION.leadsPerDay}); ` +
       'backtest: leads a day in the whole business, shared by --tests')
     .addOption(new Option('--scenario <name>', `what happens (default ${DEFAULT_SIMULATION.scenario})`).choices([...SCENARIO_NAMES]))
@@ -89,10 +95,11 @@ export function registerSimulate(program: Command): void {
       '(env DATABASE_URL is ignored here); simulate refuses a database that already holds leads.\n' +
       'The jobs run on the simulated clock (00:01 daily, Mondays 00:05 for the analysis): --now is not used.\n' +
       'Scenarios: default (response time degrades, validation accuracy drifts, a source goes bad;\n' +
-      'three skills truly help, two do nothing), stable (no bottleneck injected).\n' +
+      'three skills truly help, two do nothing), stable (no bottleneck injected), modest (skills with\n' +
+      'true effects of −10%, 0, +10%, +20%, +30% on their metric; 180 days by default).\n' +
       'Backtest volume: --leads-per-day N --tests K gives each test round(7·N/(2·K)) leads per group per week;\n' +
       `without them, --weekly-per-group (default ${DEFAULT_BACKTEST.perGroupPerWeek}).\n` +
-      'Examples:\n  lh-brain simulate --days 120 --seed 42\n  lh-brain simulate --policy all --runs 2000 --leads-per-day 50 --tests 3')
+      'Examples:\n  lh-brain simulate --days 120 --seed 42\n  lh-brain simulate --scenario modest --days 180 --seeds 20\n  lh-brain simulate --policy all --runs 2000 --leads-per-day 50 --tests 3')
     .action(async (opts: SimulateCliOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const json = Boolean(g.json);
@@ -100,7 +107,10 @@ export function registerSimulate(program: Command): void {
       const logger = stderrLogger(json, quiet);
       const print = (data: unknown, human: () => string) =>
         process.stdout.write((json ? JSON.stringify(data, null, 2) : human()) + '\n');
-      if (opts.policy !== undefined) return backtest(opts, print, progressForBacktest(json, quiet, logger));
+      if (opts.policy !== undefined) {
+        if (opts.seeds !== undefined) throw new UsageError('--seeds runs the simulation per seed; the policy backtest takes --runs instead');
+        return backtest(opts, print, progressForBacktest(json, quiet, logger));
+      }
       for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests], ['--assignment', opts.assignment]] as const) {
         if (value !== undefined) throw new UsageError(`${flag} belongs to the policy backtest: add --policy seed|sequential|planned|all`);
       }
@@ -109,6 +119,26 @@ export function registerSimulate(program: Command): void {
       const leadsPerDay = parseIntOption('--leads-per-day', opts.leadsPerDay, 1, 100_000);
       const warmupDays = parseIntOption('--warmup-days', opts.warmupDays, 0, 365);
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new UsageError(`--start must be YYYY-MM-DD, got "${opts.start}"`);
+      const seeds = parseIntOption('--seeds', opts.seeds, 1, 1000);
+      if (seeds !== undefined) {
+        if (g.databaseUrl !== undefined || g.dataDir !== undefined) {
+          throw new UsageError('--seeds runs every seed on its own fresh in-memory database: drop --database-url / --data-dir');
+        }
+        const bar = progressFor(json, quiet, logger);
+        try {
+          const report = await runSeeds({
+            jobs: REAL_JOBS, openFresh: freshMemoryDatabase, scenario: opts.scenario as ScenarioName | undefined,
+            days, firstSeed: seed, seeds, leadsPerDay, warmupDays, startDate: opts.start, logger, progress: bar.progress,
+          });
+          bar.stop();
+          print(report, () => renderSeedReport(report));
+        } catch (err) {
+          bar.stop();
+          if (err instanceof SimulationError) throw new UsageError(err.message, { cause: err });
+          throw err;
+        }
+        return;
+      }
       const target = simulationTarget(g);
       const bar = progressFor(json, quiet, logger);
       const db = await openDatabase(target);
@@ -128,6 +158,18 @@ export function registerSimulate(program: Command): void {
         await db.close();
       }
     });
+}
+
+/** One seed's database: in memory, migrated, empty. */
+async function freshMemoryDatabase(): Promise<Database> {
+  const db = await openDatabase({ kind: 'pglite', dataDir: undefined });
+  try {
+    await migrate(db, loadMigrations());
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
 }
 
 interface BacktestProgress { readonly progress: (done: number, total: number) => void; readonly stop: () => void }
