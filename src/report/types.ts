@@ -5,8 +5,6 @@
  */
 import type { StoredTestResults } from '../experiments/results-document.ts';
 
-type StoredInteraction = NonNullable<StoredTestResults['interactions']>[number];
-
 /** Any JSON value (the stored evidence jsonb is passed through as it is). */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -163,7 +161,7 @@ export interface TestView {
 }
 
 /** One overlapping pair as the analysis stored it (results.interactions). */
-export type InteractionView = StoredInteraction;
+export type InteractionView = NonNullable<StoredTestResults['interactions']>[number];
 
 export interface Report {
   readonly generatedAt: string;

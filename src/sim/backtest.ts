@@ -23,7 +23,7 @@ import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../experiments/dec
 import { designTest, type TestDesign } from '../experiments/design.ts';
 import { proportionStats } from '../experiments/outcomes.ts';
 import { planTest } from '../experiments/plan-test.ts';
-import type { AssignmentMode } from '../experiments/assignment.ts';
+import { DEFAULT_ASSIGNMENT_MODE, type AssignmentMode } from '../experiments/assignment.ts';
 import { KILL_REASONS, type KillReason, type PolicyName } from '../experiments/types.ts';
 import { createRng, type Rng } from './rng.ts';
 
@@ -247,7 +247,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   if (leadsPerDay === null && o.testsAtOnce !== undefined && o.testsAtOnce !== null) {
     throw new BacktestInputError('tests at once needs the leads per day they share');
   }
-  const assignment = o.assignment ?? 'overlapping';
+  const assignment = o.assignment ?? DEFAULT_ASSIGNMENT_MODE;
   const perGroupPerWeek = leadsPerDay === null ? o.perGroupPerWeek : perGroupPerWeekFor(leadsPerDay, testsAtOnce ?? 1, assignment);
   if (!(Number.isInteger(perGroupPerWeek) && perGroupPerWeek > 0)) throw new BacktestInputError('units per group per week must be a positive integer');
   if (!(Number.isInteger(o.maxDurationDays) && o.maxDurationDays > 0)) throw new BacktestInputError('max duration must be a positive whole number of days');

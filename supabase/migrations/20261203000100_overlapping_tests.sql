@@ -142,7 +142,8 @@ begin
   end if;
   return query
     select t.id,
-      case when (public.lh_fnv1a32(public.lh_fnv1a32(coalesce(t.hash_seed, 'lh-ab-' || t.id::text) || p_lead_id::text)::text) % 10000)::double precision
+      -- the group rule of lh_ab_pick, through the bucket function of migration 20261125000400
+      case when public.lh_hash_v2_bucket(coalesce(t.hash_seed, 'lh-ab-' || t.id::text), p_lead_id::text)::double precision
                 < t.traffic_allocation_pct::double precision * 100
            then 'treatment' else 'control' end
     from public.lh_ab_tests t

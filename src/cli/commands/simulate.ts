@@ -192,7 +192,7 @@ function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => 
       perGroupPerWeek: weekly ?? DEFAULT_BACKTEST.perGroupPerWeek,
       leadsPerDay: leadsPerDay ?? null,
       testsAtOnce: leadsPerDay === undefined ? null : (tests ?? 1),
-      assignment: (opts.assignment as AssignmentMode | undefined) ?? 'overlapping',
+      assignment: opts.assignment as AssignmentMode | undefined,
       baselineRate: parseNumberOption('--baseline-rate', opts.baselineRate, 0, 1) ?? DEFAULT_BACKTEST.baselineRate,
       designLiftPct: parseNumberOption('--design-lift', opts.designLift, 10, 1000) ?? DEFAULT_BACKTEST.designLiftPct,
       progress: bar.progress,

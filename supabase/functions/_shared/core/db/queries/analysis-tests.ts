@@ -124,7 +124,7 @@ export interface OverlapCandidate extends Record<string, unknown> {
   metric_tracked: string;
 }
 
-/** At most this many other tests are checked for an interaction with one test (each is one query). */
+/** At most this many other tests are checked for an interaction with one test (the newest that ran beside it). */
 export const MAX_INTERACTION_PAIRS = 20;
 
 /**
