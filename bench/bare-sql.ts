@@ -8,7 +8,8 @@
  * D; and what bottleneck detection reads: the funnel of the recent 7 / baseline 28 days, a rank test of
  * response times, and outcome cohorts shifted by their maturity.
  * Analysis: per running test, the per-unit outcome's count / sum / sum of squares by group and by
- * group × source, and the group sizes (SRM).
+ * group × source, the group sizes (SRM), and the same sums per other overlapping test and pair of groups
+ * (the interaction checks).
  */
 import type { Queryable } from '../src/db/port.ts';
 
@@ -124,17 +125,30 @@ const Y: Record<string, string> = {
   avg_days_to_qualify: 'case when qualified_at <= $2::timestamptz and qualified_at >= contacted_at then extract(epoch from qualified_at - contacted_at)::float8 / 86400 end',
 };
 
-export function outcomeSql(metric: string): string {
-  const units = metric === 'f1_score'
-    ? `select a.ab_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
-       from public.lh_ab_assignments a join public.lh_lead_status l on l.id = a.lead_id
+/** The unit rows (grp, source, y) of test $1's metric as of $2 (segment $3); `other` adds the lead's group in each other test. */
+function unitsSql(metric: string, other: boolean): string {
+  const b = other ? 'b.test_id as btest, b.ab_group as bgrp, ' : '';
+  const join = (lead: string) => (other ? `
+       join public.lh_ab_assignments b on b.lead_id = ${lead} and b.test_id <> $1::bigint` : '');
+  return metric === 'f1_score'
+    ? `select ${b}a.ab_group as grp, l.source, (v.predicted = f.actual)::int::float8 as y
+       from public.lh_ab_assignments a join public.lh_lead_status l on l.id = a.lead_id${join('a.lead_id')}
        join public.lh_validation_history v on v.lead_id = l.id
        join public.lh_feedback_log f on f.validation_id = v.id and f.actual is not null and f.created_at <= $2::timestamptz
        where a.test_id = $1::bigint and l.created_at <= $2::timestamptz and ${VALID.replace(/\b(created_at|contacted_at|qualified_at|closed_at)\b/g, 'l.$1')}`
-    : `select a.ab_group as grp, source, ${Y[metric]} as y from public.lh_ab_assignments a join public.lh_lead_status on id = a.lead_id
+    : `select ${b}a.ab_group as grp, source, ${Y[metric]} as y from public.lh_ab_assignments a join public.lh_lead_status on id = a.lead_id${join('a.lead_id')}
        where a.test_id = $1::bigint and created_at <= $2::timestamptz and ($3::text is null or source = $3::text) and ${VALID}`;
+}
+
+export function outcomeSql(metric: string): string {
   return `select grp, source, count(*)::int as n, sum(y)::float8 as s, sum(y * y)::float8 as ss
-    from (${units}) u where y is not null group by grouping sets ((grp), (grp, source))`;
+    from (${unitsSql(metric, false)}) u where y is not null group by grouping sets ((grp), (grp, source))`;
+}
+
+/** The interaction cells (overlapping tests): test $1's outcome per other test and pair of groups. */
+export function interactionSql(metric: string): string {
+  return `select btest, grp, bgrp, count(*)::int as n, sum(y)::float8 as s, sum(y * y)::float8 as ss
+    from (${unitsSql(metric, true)}) u where y is not null group by btest, grp, bgrp`;
 }
 
 export const SRM_SQL = `select a.ab_group, count(*)::int as n from public.lh_ab_assignments a join public.lh_lead_status l on l.id = a.lead_id
@@ -148,5 +162,7 @@ export async function bareAnalysis(db: Queryable, asOf: Date): Promise<void> {
     const params = t.metric_tracked === 'f1_score' ? [t.id, asOf.toISOString()] : [t.id, asOf.toISOString(), t.segment];
     await db.query(outcomeSql(t.metric_tracked), params);
     await db.query(SRM_SQL, [t.id, asOf.toISOString()]);
+    // every test overlaps every other here (each lead is in 7), so each has interaction cells to compute
+    await db.query(interactionSql(t.metric_tracked), params);
   }
 }

@@ -6,7 +6,7 @@
  *   LH_BENCH_FRESH=1        rebuild the datasets even when identical ones exist
  *   LH_BENCH_PGLITE_LEADS   leads in the embedded-database run (default 100,000; 0 skips it)
  *   LH_BENCH_REPEAT         timed repetitions per measure (median reported; default 5)
- *   LH_BENCH_ONLY           comma list of parts: daily,analysis,memory,trigger,explain,pglite,partition
+ *   LH_BENCH_ONLY           comma list of parts: daily,analysis,assign,memory,trigger,explain,pglite,partition
  */
 export interface BenchConfig {
   readonly url: string;

@@ -4,13 +4,14 @@
  *   - `leads` leads over SPAN_DAYS days ending on BENCH_DAY, 14 sources, 70% contacted within 0–8 h,
  *     35% of those qualified within 0–10 days, 30% of those closed;
  *   - 20 running tests (6 unsegmented metrics + source_conversion_rate for each of the 14 sources),
- *     started TEST_DAYS before the end; every lead created since is assigned (half to its source's test,
- *     half to an unsegmented one), 50/50 control/treatment. min_sample_size is set out of reach so every
- *     analysis run computes everything and decides nothing (repeatable timings);
+ *     started TEST_DAYS before the end; every lead created since is assigned by lh_assign_pending_leads
+ *     (overlapping tests, migration 20261203000100: each such lead joins the 6 unsegmented tests and its
+ *     source's, 7 rows of lh_ab_assignments, 50/50 control/treatment by each test's hash). min_sample_size
+ *     is set out of reach so every analysis run computes everything and decides nothing (repeatable timings);
  *   - `validationsPerLead` × leads validations over 4 patterns; 10% of them get the agent's truth.
  */
 import type { Database } from '../src/db/port.ts';
-import { BENCH_DAY, SPAN_DAYS, TEST_DAYS } from './config.ts';
+import { BENCH_DAY, BENCH_NOW, SPAN_DAYS, TEST_DAYS } from './config.ts';
 
 export const SOURCES = ['zillow', 'referral', 'direct_mail', 'cold_call',
   ...Array.from({ length: 10 }, (_, i) => `src_${String(i + 5).padStart(2, '0')}`)];
@@ -20,7 +21,9 @@ export interface Dataset {
   readonly leads: number;
   readonly validations: number;
   readonly feedback: number;
+  /** Leads in at least one test, and rows of lh_ab_assignments (lead × test). */
   readonly assigned: number;
+  readonly assignments: number;
   readonly generateMs: number;
 }
 
@@ -47,30 +50,27 @@ export async function generate(db: Database, leads: number, validationsPerLead: 
     select setval(pg_get_serial_sequence('public.lh_ab_tests', 'id'), 20);`);
   await db.script(`select setseed(0.42);
     insert into public.lh_lead_status (id, property_id, contact_id, source, status, created_at, contacted_at,
-      qualified_at, closed_at, ab_test_id, ab_test_group, ab_assigned_at)
+      qualified_at, closed_at)
     select i, i, i, src,
       case when cl then 'closed' when q then 'qualified' when c then 'contacted' when lost then 'lost' else 'new' end,
       created,
       case when c then created + resp end,
       case when q then created + resp + qual end,
-      case when cl then created + resp + qual + clo end,
-      t, case when t is null then null when r6 < 0.5 then 'control' else 'treatment' end,
-      case when t is not null then created end
+      case when cl then created + resp + qual + clo end
     from (
-      select h.*, case when created >= ${testStart} then (case when i % 2 = 0 then 6 + src_idx else 1 + (i / 2) % 6 end) end as t
-      from (
         select g.*, (${srcArray})[src_idx] as src,
           r1 < 0.7 as c, r1 < 0.7 and r2 < 0.35 as q, r1 < 0.7 and r2 < 0.35 and r3 < 0.3 as cl, r1 >= 0.7 and r3 < 0.2 as lost,
           r4 * interval '8 hours' as resp, r5 * interval '10 days' as qual, r3 * interval '20 days' as clo
         from (
           select i, ${start} + (i - 1) * interval '${stepSeconds} seconds' as created,
             1 + floor(random() * ${SOURCES.length})::int as src_idx,
-            random() as r1, random() as r2, random() as r3, random() as r4, random() as r5, random() as r6
+            random() as r1, random() as r2, random() as r3, random() as r4, random() as r5
           from generate_series(1, ${leads}) as i
         ) g
-      ) h
     ) k;
     select setval(pg_get_serial_sequence('public.lh_lead_status', 'id'), ${leads});`);
+  // as a deployment assigns leads that arrived with the trigger off: set-based, every eligible test
+  await db.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
   const validations = leads * validationsPerLead;
   if (validations > 0) {
     await db.script(`select setseed(0.43);
@@ -86,9 +86,12 @@ export async function generate(db: Database, leads: number, validationsPerLead: 
         v.validated_at + random() * interval '3 days'
       from public.lh_validation_history v where v.id % 10 = 0;`);
   }
-  await db.script('analyze');
-  const [counts] = await db.query<{ l: number; v: number; f: number; a: number }>(`select
+  // vacuum too: the assignment updated every assigned lead row (dead versions would slow every read)
+  await db.script('vacuum analyze');
+  const [counts] = await db.query<{ l: number; v: number; f: number; a: number; r: number }>(`select
     (select count(*)::int from public.lh_lead_status) as l, (select count(*)::int from public.lh_validation_history) as v,
-    (select count(*)::int from public.lh_feedback_log) as f, (select count(*)::int from public.lh_lead_status where ab_test_id is not null) as a`);
-  return { leads: counts!.l, validations: counts!.v, feedback: counts!.f, assigned: counts!.a, generateMs: Math.round(performance.now() - t0) };
+    (select count(*)::int from public.lh_feedback_log) as f, (select count(*)::int from public.lh_lead_status where ab_test_id is not null) as a,
+    (select count(*)::int from public.lh_ab_assignments) as r`);
+  return { leads: counts!.l, validations: counts!.v, feedback: counts!.f, assigned: counts!.a, assignments: counts!.r,
+    generateMs: Math.round(performance.now() - t0) };
 }

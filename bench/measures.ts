@@ -59,6 +59,53 @@ async function timedRolledBack(db: Database, setup: (tx: Queryable) => Promise<u
   return ms;
 }
 
+/**
+ * Set-based assignment against a bare INSERT … SELECT of the same rows (issue 11: ≤ 1.5×). Each run, in a
+ * transaction rolled back afterwards, first inserts `batch` unassigned leads created after every test
+ * started (untimed), then times either `lh_assign_pending_leads` (lock the candidates, write every
+ * lead × eligible test row, copy the first into the lead's columns) or the bare statement: the same rows
+ * by the same hash function, nothing locked, the lead's columns untouched. The two take turns; medians.
+ */
+export async function measureAssignPending(db: Database, repeat: number, batch = 100_000): Promise<Comparison & { batch: number; rows: number }> {
+  const at = `${BENCH_DAY}T06:00:00Z`;
+  const setup = (tx: Queryable) => tx.query(`insert into public.lh_lead_status (source, status, created_at)
+    select (array['zillow', 'referral', 'direct_mail', 'cold_call'])[1 + i % 4], 'new', $1::timestamptz + i * interval '1 millisecond'
+    from generate_series(1, ${batch}) i`, [at]);
+  const bare = (tx: Queryable) => tx.query(`insert into public.lh_ab_assignments (lead_id, test_id, ab_group, assigned_at)
+    select l.id, t.id,
+      case when public.lh_hash_v2_bucket(coalesce(t.hash_seed, 'lh-ab-' || t.id::text), l.id::text)::double precision
+                < t.traffic_allocation_pct::double precision * 100 then 'treatment' else 'control' end, $2::timestamptz
+    from public.lh_lead_status l
+    join public.lh_ab_tests t on t.status = 'running' and t.started_at <= l.created_at and (t.segment is null or t.segment = l.source)
+    where l.ab_test_id is null and l.ab_test_group is null and l.created_at >= $1::timestamptz`, [at, BENCH_NOW.toISOString()]);
+  let rows = 0;
+  const count = async (tx: Queryable) => (await tx.query<{ n: number }>('select count(*)::int as n from public.lh_ab_assignments'))[0]?.n ?? 0;
+  const fn = async (tx: Queryable) => {
+    const before = await count(tx);
+    await tx.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
+    rows = (await count(tx)) - before;
+  };
+  const fnTimed = (tx: Queryable) => tx.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
+  const jobRuns: number[] = [];
+  const bareRuns: number[] = [];
+  for (let r = 0; r <= repeat; r++) {
+    const first = r % 2 === 0;
+    const a = await timedRolledBack(db, setup, first ? fnTimed : bare);
+    const b = await timedRolledBack(db, setup, first ? bare : fnTimed);
+    if (r === 0) continue; // warm-up
+    jobRuns.push(first ? a : b);
+    bareRuns.push(first ? b : a);
+  }
+  await timedRolledBack(db, setup, fn);
+  const timing = (runs: number[]) => {
+    const sorted = [...runs].sort((x, y) => x - y);
+    return { medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), runsMs: runs.map((x) => round(x)) };
+  };
+  const job = timing(jobRuns);
+  const bareSql = timing(bareRuns);
+  return { job, bareSql, ratio: ratio(job, bareSql), batch, rows };
+}
+
 export interface TriggerCost {
   readonly batchRows: number;
   readonly batchOffMs: number;
