@@ -154,6 +154,7 @@ export function evaluateTest(
     design: spec.design && {
       liftPct: spec.design.liftPct, requestedLiftPct: spec.design.requestedLiftPct, alpha: spec.design.alpha,
       power: spec.design.power, maxPerGroup: spec.design.maxPerGroup, feasible: spec.design.feasible, note: spec.design.note,
+      alphaReason: spec.design.alphaAllocation?.reason ?? null,
     },
     srm: srm.kind === 'checked'
       ? { status: srm.mismatch ? 'mismatch' : 'ok', pValue: srm.pValue, chiSquare: srm.chiSquare, threshold: config.srmThreshold,
