@@ -53,7 +53,21 @@ export interface PlannedConfig {
    * per-test (each gets α). See src/experiments/alpha-budget.ts.
    */
   readonly alphaBudget: AlphaBudget;
+  /**
+   * The statistic a planned test of a duration metric (response time, days to qualify) is decided on:
+   * mann-whitney (default; the standardized rank-sum statistic, whose error rate does not depend on how
+   * heavy the durations' tail is) or welch (the difference of means over its standard error, the behaviour
+   * before; a few very long durations distort its one-sided error at the sizes these tests have). Fixed on
+   * the test's design at spawn (design.durationTest); the futility rule and the reported estimate stay on
+   * the mean. Not the same setting as the top-level durationTest, which chooses the fixed-horizon p-value
+   * of the seed policy and of the results.
+   */
+  readonly durationTest: PlannedDurationTest;
 }
+
+/** The statistics a planned duration test may be decided on (see PlannedConfig.durationTest). */
+export const PLANNED_DURATION_TESTS = ['mann-whitney', 'welch'] as const;
+export type PlannedDurationTest = (typeof PLANNED_DURATION_TESTS)[number];
 
 export interface DecisionConfig {
   readonly seed: SeedRuleConfig;
@@ -76,7 +90,7 @@ export const DEFAULT_DECISION_CONFIG = {
   planned: {
     alpha: 0.025, power: 0.8, smallestWorthwhileLiftPct: 20, spending: { kind: 'obrien-fleming' },
     futilityFromFraction: 1 / 3, futilityConfidence: 0.95, lookEveryDays: 7, minPerGroup: 20,
-    alphaBudget: DEFAULT_ALPHA_BUDGET,
+    alphaBudget: DEFAULT_ALPHA_BUDGET, durationTest: 'mann-whitney',
   },
   spawnPolicy: 'planned',
   srmThreshold: 0.001,
@@ -138,6 +152,7 @@ export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionC
   } else if (pl.alphaBudget.kind !== 'per-skill' && pl.alphaBudget.kind !== 'per-test') {
     problems.push('planned.alphaBudget.kind must be per-skill or per-test');
   }
+  if (!(PLANNED_DURATION_TESTS as readonly string[]).includes(pl.durationTest)) problems.push(`planned.durationTest must be one of ${PLANNED_DURATION_TESTS.join(', ')}`);
   if (!isPolicyName(c.spawnPolicy)) problems.push(`spawnPolicy must be one of seed, sequential, planned`);
   if (!prob(c.srmThreshold)) problems.push('srmThreshold must be in (0, 1)');
   if (!(Number.isInteger(c.defaultMaxDurationDays) && c.defaultMaxDurationDays > 0)) problems.push('defaultMaxDurationDays must be a positive integer');

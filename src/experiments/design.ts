@@ -23,7 +23,7 @@ import {
   driftForPower, efficacyBoundaries, normalQuantile, type SpendingFunction,
 } from '../stats/index.ts';
 import type { AlphaAllocation } from './alpha-budget.ts';
-import type { PlannedConfig } from './decision-config.ts';
+import { PLANNED_DURATION_TESTS, type PlannedConfig, type PlannedDurationTest } from './decision-config.ts';
 
 /** The stored design (lh_ab_tests.design). `version` changes when its meaning does. */
 export interface TestDesign {
@@ -71,6 +71,11 @@ export interface TestDesign {
    * existed, and in designs made outside spawning (plan, backtest without a test number): alpha is then the config's.
    */
   readonly alphaAllocation?: AlphaAllocation;
+  /**
+   * Duration metrics: the statistic the looks compare with the boundaries (PlannedConfig.durationTest).
+   * Absent (designs made before it existed, and rate metrics): the mean's z (welch).
+   */
+  readonly durationTest?: PlannedDurationTest;
 }
 
 export interface DesignRequest {
@@ -314,6 +319,7 @@ export function designTest(request: DesignRequest): DesignResult {
     dailyUnits: daily, maxDurationDays: r.maxDurationDays, daysToMax: daysFor(solved),
     feasible, minDetectableLiftPct: mdl, note,
     ...(allocation ? { alphaAllocation: allocation } : {}),
+    ...(METRIC_KIND[r.metric] === 'duration' ? { durationTest: c.durationTest } : {}),
   };
   return { kind: 'ok', design };
 }
@@ -354,6 +360,7 @@ const storedDesignSchema = z.object({
     familyAlpha: z.number().gt(0).lt(0.5), testNumber: z.number().int().min(1), share: z.number().gt(0).max(1),
     alpha: z.number().gt(0).lt(0.5), allocatedBefore: z.number().min(0), reason: z.string(),
   }).optional(),
+  durationTest: z.enum(PLANNED_DURATION_TESTS).optional(),
 });
 
 /** A stored design read back (lh_ab_tests.design), or why it cannot be used. */
