@@ -110,20 +110,30 @@ export function decidePlanned(input: DecisionInput, config: DecisionConfig): Pol
     return undecided(input, { kind: 'not-enough-data', reason }, 'planned', null, null);
   }
   const looks = input.looks ?? [];
+  const byRank = design.durationTest === 'mann-whitney';
+  if (byRank && (input.rankZ === null || input.rankZ === undefined || !Number.isFinite(input.rankZ))) {
+    return undecided(input, { kind: 'not-enough-data', reason: 'the design decides on the rank test, and the rank sums are not available' }, 'planned', null, null);
+  }
   const place = placeLook(design, input, looks);
-  const z = d / se;
+  // the statistic compared with the boundaries: the mean's z, or for a duration designed so the
+  // standardized rank sum (heavy-tailed durations distort the mean's one-sided error at these sizes:
+  // docs/design.md §4); the estimate, its interval and the futility rule stay on the mean
+  const z = byRank ? (input.rankZ as number) : d / se;
   const zc = normalQuantile((1 + design.futilityConfidence) / 2);
   // the design effect in the metric's units, at the design's baseline: the effect the power was computed
   // for (scaling it by the observed control would add the control's noise to the futility rule)
   const designEffect = (design.liftPct / 100) * design.baseline;
   const futilityActive = place.informationFraction + 1e-12 >= design.futilityFromFraction || place.final;
+  // futility compares the mean's z (d/se) with its line, whatever the boundary statistic: it is non-binding
+  // (so for a rank-decided look the stored futilityZ is a line for estimate / standardError, not for z)
   const futilityZ = futilityActive ? designEffect / se - zc : null;
+  const meanZ = d / se;
   const lift = ruleLift(c);
   const keepLine = config.seed.keepMinLiftPct;
   const level = Math.round(design.futilityConfidence * 100);
   const interval = `${level}% interval of the difference [${(d - zc * se).toPrecision(3)}, ${(d + zc * se).toPrecision(3)}]`;
   const at = `look ${place.lookNumber}, ${pctOf(place.informationFraction)}${adj ? ', post-stratified by source' : ''}`;
-  const zText = `z = ${z.toFixed(2)}`;
+  const zText = byRank ? `rank z = ${z.toFixed(2)}` : `z = ${z.toFixed(2)}`;
   const decision: Decision = (() => {
     const crossed = z >= place.efficacyZ;
     if (crossed && lift.value > keepLine) {
@@ -133,7 +143,7 @@ export function decidePlanned(input: DecisionInput, config: DecisionConfig): Pol
     if (z <= -place.efficacyZ) {
       return { kind: 'KILL', killReason: 'harmful', reason: `harmful: treatment is significantly worse (${zText} ≤ −${place.efficacyZ.toFixed(2)}, ${at}, ${lift.text})` } as const;
     }
-    if (futilityZ !== null && z < futilityZ) {
+    if (futilityZ !== null && meanZ < futilityZ) {
       return { kind: 'KILL', killReason: 'futile', reason: `futile: the ${interval} rules out the ${fmtLift(design.liftPct)} the test is designed for (${lift.text}, ${at})` } as const;
     }
     if (place.final) {
