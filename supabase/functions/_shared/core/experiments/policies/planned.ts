@@ -27,6 +27,7 @@ import {
 } from '../policy.ts';
 import type { Decision } from '../types.ts';
 import { resolveDecisionConfig } from '../decision-config.ts';
+import { allocateAlpha } from '../alpha-budget.ts';
 
 /** Boundaries above this are treated as "cannot be crossed" (P(Z ≥ 8) ≈ 6e-16). */
 const MAX_BOUNDARY = 8;
@@ -179,10 +180,13 @@ export function planPlanned(r: PlanRequest): PlanResult {
   }
   if (r.dailyUnits !== undefined && !(Number.isFinite(r.dailyUnits) && r.dailyUnits > 0)) return { kind: 'invalid', reason: 'daily volume must be > 0' };
   const planned = { ...config.planned, ...(r.power === undefined ? {} : { power: r.power }) };
+  const testNumber = r.testNumber ?? 1;
+  if (!(Number.isInteger(testNumber) && testNumber >= 1)) return { kind: 'invalid', reason: `the test number must be a whole number ≥ 1, got ${testNumber}` };
+  const alphaAllocation = allocateAlpha(planned.alphaBudget, planned.alpha, testNumber, 'the skill');
   const res = designTest({
     metric, baseline: r.baseline, baselineSd: r.baselineSd, liftPct, dailyUnits: r.dailyUnits ?? null,
     allocationPct: r.allocationPct, maxDurationDays: r.maxDurationDays ?? config.defaultMaxDurationDays, config: planned,
-    keepLinePct: config.seed.keepMinLiftPct,
+    keepLinePct: config.seed.keepMinLiftPct, alphaAllocation,
   });
   if (res.kind === 'invalid') return res;
   const d = res.design;
@@ -198,6 +202,7 @@ export function planPlanned(r: PlanRequest): PlanResult {
         `KEEP when z crosses the boundary and the lift is above ${config.seed.keepMinLiftPct}%`,
       `futility: KILL when the ${Math.round(d.futilityConfidence * 100)}% interval rules out ${fmtLift(d.liftPct)}, from ${Math.round(d.futilityFromFraction * 100)}% of the information on`,
       `at most ${perGroup} per group; ${d.plannedFractions.length} planned looks`,
+      alphaAllocation.reason,
       ...(d.dailyUnits === null ? [] : [`${d.dailyUnits} units a day, the treatment getting ${d.allocationPct}%`]),
     ],
   };
