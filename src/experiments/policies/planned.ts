@@ -11,6 +11,10 @@
  * - otherwise CONTINUE. An early look whose interval still holds the design lift is never a KILL.
  * A look that adds no information (the same group sizes as the latest look: a re-run, two runs at once)
  * is the same look again: same number, same boundary, so re-running the analysis never spends α.
+ * z is the improvement over its standard error, except for a duration whose design says durationTest
+ * mann-whitney: there the boundaries (which depend only on the sizes) are compared with the standardized
+ * rank-sum statistic, because a few very long durations make the mean's z keep useless skills (docs/design.md
+ * §4), while the futility rule, the estimate and the KEEP line stay on the mean.
  */
 import {
   alphaSpent, crossingProbabilities, normalQuantile, normalSf,
