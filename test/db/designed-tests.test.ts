@@ -160,7 +160,7 @@ for (const target of await dbTargets()) {
       }
     });
 
-    it('a skill identity\'s repeated tests share its α: α/2, α/4, … since its last KEEP, per skill type and segment; stored with why, shown by the report', async () => {
+    it('a skill identity\'s repeated tests share its α: 0.8α, 0.16α, … since its last KEEP, per skill type and segment; stored with why, shown by the report', async () => {
       const db = await target.fresh();
       try {
         await addDailyMetrics(db, 20);
@@ -178,10 +178,10 @@ for (const target of await dbTargets()) {
         };
         const first = await spawnAt(qualification, NOW);
         const a1 = await alphaOf(first.test.id);
-        assert.deepEqual([a1?.testNumber, a1?.share, a1?.familyAlpha], [1, 0.5, 0.025]);
-        assert.equal((await designOf(db, first.test.id)).design?.alpha, 0.0125); // the design is sized at its share
-        assert.equal(first.test.design?.alpha, 0.0125);
-        assert.match(first.test.design?.alphaReason ?? '', /^test 1 of lead-scorer: α 1\.25%, 50% of the skill's false-KEEP budget of 2\.5%/);
+        assert.deepEqual([a1?.testNumber, a1?.share, a1?.familyAlpha], [1, 0.8, 0.025]);
+        assert.equal((await designOf(db, first.test.id)).design?.alpha, 0.02); // the design is sized at its share
+        assert.equal(first.test.design?.alpha, 0.02);
+        assert.match(first.test.design?.alphaReason ?? '', /^test 1 of lead-scorer: α 2%, 80% of the skill's false-KEEP budget of 2\.5%/);
         // another identity (a segment of another skill type) starts its own budget
         const weak: Bottleneck = { ...qualification, type: 'weak_lead_source', metric: 'source_conversion_rate', suggestedSkill: 'source-optimizer', segment: 'zillow', currentValue: 0.08 };
         assert.equal((await alphaOf((await spawnAt(weak, NOW)).test.id))?.testNumber, 1);
@@ -189,18 +189,18 @@ for (const target of await dbTargets()) {
         await end(first, new Date(NOW.getTime() + 7 * DAY_MS), 'KILL');
         const second = await spawnAt(qualification, new Date(NOW.getTime() + 40 * DAY_MS));
         const a2 = await alphaOf(second.test.id);
-        assert.deepEqual([a2?.testNumber, a2?.alpha, a2?.allocatedBefore], [2, 0.00625, 0.0125]);
-        assert.match(a2?.reason ?? '', /^test 2 of lead-scorer since its last KEEP: α 0\.625%, 50% of the 1\.25% its budget of 2\.5% has left after 1 earlier test/);
+        assert.deepEqual([a2?.testNumber, Number(a2?.alpha.toPrecision(12)), a2?.allocatedBefore], [2, 0.004, 0.02]);
+        assert.match(a2?.reason ?? '', /^test 2 of lead-scorer since its last KEEP: α 0\.4%, 80% of the 0\.5% its budget of 2\.5% has left after 1 earlier test/);
         // the report shows it on the test's line once the analysis has looked
         await runAnalysisJob({ db, clock: fixedClock(new Date(NOW.getTime() + 41 * DAY_MS)), logger: silentLogger }, { testIds: [second.test.id] });
         const report = await buildReport(db, { now: new Date(NOW.getTime() + 41 * DAY_MS), days: 60 });
         const view = report.tests.find((t) => t.id === second.test.id);
         assert.ok(view, 'the second test is in the report');
-        assert.match(testLine(view!) ?? '', /test 2 of lead-scorer since its last KEEP: α 0\.625%/);
+        assert.match(testLine(view!) ?? '', /test 2 of lead-scorer since its last KEEP: α 0\.4%/);
         // a KEEP ends the family: the next test (after the kept cooldown) is the first again
         await end(second, new Date(NOW.getTime() + 50 * DAY_MS), 'KEEP');
         const third = await spawnAt(qualification, new Date(NOW.getTime() + 90 * DAY_MS));
-        assert.deepEqual([(await alphaOf(third.test.id))?.testNumber, (await alphaOf(third.test.id))?.alpha], [1, 0.0125]);
+        assert.deepEqual([(await alphaOf(third.test.id))?.testNumber, (await alphaOf(third.test.id))?.alpha], [1, 0.02]);
       } finally {
         await db.close();
       }
