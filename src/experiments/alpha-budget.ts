@@ -89,7 +89,8 @@ export function allocateAlpha(budget: AlphaBudget, familyAlpha: number, testNumb
   if (!(f > 0 && f < 1)) throw new AlphaBudgetError(`alphaBudget.firstShare must be in (0, 1), got ${f}`);
   const share = f * (1 - f) ** (testNumber - 1);
   const allocatedBefore = familyAlpha * (1 - (1 - f) ** (testNumber - 1));
-  const alpha = Math.max(familyAlpha * share, MIN_TEST_ALPHA);
+  // (to 12 significant digits: 0.025 · 0.8 is 0.020000000000000004 in binary)
+  const alpha = Math.max(Number((familyAlpha * share).toPrecision(12)), MIN_TEST_ALPHA);
   const reason = testNumber === 1
     ? `test 1 of ${identity}: α ${pct(alpha)}, ${pct(f)} of the skill's false-KEEP budget of ${pct(familyAlpha)} (repeated tests get shares of the rest)`
     : `test ${testNumber} of ${identity} since its last KEEP: α ${pct(alpha)}, ${pct(f)} of the ${pct(familyAlpha - allocatedBefore)} ` +

@@ -50,7 +50,7 @@ export interface PlannedConfig {
   readonly minPerGroup: number;
   /**
    * How `alpha` is shared among the repeated tests of one skill identity (skill type + segment): per-skill
-   * (default; test i since the last KEEP gets α·f·(1 − f)^(i−1), so all of them together stay below α) or
+   * (default, f = 0.8; test i since the last KEEP gets α·f·(1 − f)^(i−1), so all of them together stay below α) or
    * per-test (each gets α). See src/experiments/alpha-budget.ts.
    */
   readonly alphaBudget: AlphaBudget;
@@ -148,8 +148,8 @@ export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionC
   if (!prob(pl.futilityConfidence)) problems.push('planned.futilityConfidence must be in (0, 1)');
   if (!(Number.isInteger(pl.lookEveryDays) && pl.lookEveryDays >= 1 && pl.lookEveryDays <= 90)) problems.push('planned.lookEveryDays must be a whole number of days in 1..90');
   if (!(Number.isInteger(pl.minPerGroup) && pl.minPerGroup >= 2)) problems.push('planned.minPerGroup must be an integer ≥ 2');
-  if (pl.alphaBudget.kind === 'per-skill' && !(pl.alphaBudget.firstShare > 0 && pl.alphaBudget.firstShare <= 1)) {
-    problems.push('planned.alphaBudget.firstShare must be in (0, 1]');
+  if (pl.alphaBudget.kind === 'per-skill' && !(pl.alphaBudget.firstShare > 0 && pl.alphaBudget.firstShare < 1)) {
+    problems.push('planned.alphaBudget.firstShare must be in (0, 1) (1 would leave nothing for a second test)');
   } else if (pl.alphaBudget.kind !== 'per-skill' && pl.alphaBudget.kind !== 'per-test') {
     problems.push('planned.alphaBudget.kind must be per-skill or per-test');
   }

@@ -356,9 +356,9 @@ const storedDesignSchema = z.object({
   feasible: z.boolean().nullable(), minDetectableLiftPct: z.number().nullable(), note: z.string().nullable(),
   alphaAllocation: z.object({
     budget: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).max(1) }), z.object({ kind: z.literal('per-test') }),
+      z.object({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).lt(1) }), z.object({ kind: z.literal('per-test') }),
     ]),
-    familyAlpha: z.number().gt(0).lt(0.5), testNumber: z.number().int().min(1), share: z.number().gt(0).max(1),
+    familyAlpha: z.number().gt(0).lt(0.5), testNumber: z.number().int().min(1), share: z.number().min(0).max(1),
     alpha: z.number().gt(0).lt(0.5), allocatedBefore: z.number().min(0), reason: z.string(),
   }).optional(),
   durationTest: z.enum(PLANNED_DURATION_TESTS).optional(),

@@ -50,7 +50,7 @@ const decisionSchema = z.strictObject({
     futilityFromFraction: z.number().gt(0).max(1), futilityConfidence: z.number().gt(0).lt(1),
     lookEveryDays: z.number().int().min(1).max(90), minPerGroup: z.number().int().min(2),
     alphaBudget: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).max(1) }),
+      z.strictObject({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).lt(1) }),
       z.strictObject({ kind: z.literal('per-test') }),
     ]),
     durationTest: z.enum(PLANNED_DURATION_TESTS),
