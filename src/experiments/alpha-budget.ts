@@ -88,7 +88,7 @@ export function allocateAlpha(budget: AlphaBudget, familyAlpha: number, testNumb
   const f = budget.firstShare;
   if (!(f > 0 && f < 1)) throw new AlphaBudgetError(`alphaBudget.firstShare must be in (0, 1), got ${f}`);
   const share = f * (1 - f) ** (testNumber - 1);
-  const allocatedBefore = familyAlpha * (1 - (1 - f) ** (testNumber - 1));
+  const allocatedBefore = Number((familyAlpha * (1 - (1 - f) ** (testNumber - 1))).toPrecision(12));
   // (to 12 significant digits: 0.025 · 0.8 is 0.020000000000000004 in binary)
   const alpha = Math.max(Number((familyAlpha * share).toPrecision(12)), MIN_TEST_ALPHA);
   const reason = testNumber === 1
