@@ -6,7 +6,7 @@
  */
 import { METRIC_KIND, lowerIsBetter, type TrackedMetric } from '../metrics.ts';
 import {
-  logScaleWelch, mannWhitneyFromRanks, twoProportionTest, welchTest, zForConfidence, type Interval,
+  logScaleWelch, mannWhitneyFromRanks, mannWhitneyZ, twoProportionTest, welchTest, zForConfidence, type Interval,
 } from '../stats/index.ts';
 import type { GroupStats } from './outcomes.ts';
 
@@ -125,4 +125,17 @@ export function compareGroups(
 export function improvement(c: Comparison): number | null {
   if (c.difference === null) return null;
   return c.lowerIsBetter ? -c.difference : c.difference;
+}
+
+/**
+ * The standardized Mann–Whitney statistic of a duration comparison in the good direction: positive when the
+ * treatment's durations tend to be shorter (lower is better), from the groups' rank sums in the pooled sample
+ * (src/stats/mannWhitney.ts mannWhitneyZ, no continuity correction). Null when the rank sums are missing or a
+ * group is empty.
+ */
+export function rankImprovementZ(control: GroupStats, treatment: GroupStats, lower: boolean): number | null {
+  if (treatment.rankSum === null || control.tieTerm === null || treatment.tieTerm === null) return null;
+  const r = mannWhitneyZ({ n1: treatment.n, n2: control.n, rankSum1: treatment.rankSum, tieTermSum: control.tieTerm + treatment.tieTerm });
+  if (r.kind !== 'ok') return null;
+  return lower ? -r.z : r.z;
 }

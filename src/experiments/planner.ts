@@ -44,6 +44,11 @@ export interface PlanRequest {
   readonly config?: DecisionConfigOverride;
   /** The test's max_duration_days (default 182): a plan that needs longer is not feasible. */
   readonly maxDurationDays?: number;
+  /**
+   * planned: the test's place among its skill's tests since the skill's last KEEP (default 1, a new skill's
+   * first test), which sets its share of the skill's α budget as spawning does (src/experiments/alpha-budget.ts).
+   */
+  readonly testNumber?: number;
 }
 
 export interface Plan {

@@ -125,6 +125,8 @@ export interface SpawnedTest {
     readonly liftPct: number; readonly requestedLiftPct: number; readonly maxPerGroup: number;
     readonly dailyUnits: number | null; readonly daysToMax: number | null; readonly feasible: boolean | null;
     readonly note: string | null;
+    /** The test's one-sided α, and why (its share of the skill's false-KEEP budget; null without one). */
+    readonly alpha: number; readonly alphaReason: string | null;
   } | null;
 }
 

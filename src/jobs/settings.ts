@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/port.ts';
 import { parseDetectionConfig, DetectionConfigError } from '../detect/config-schema.ts';
 import type { DetectionConfig } from '../detect/config.ts';
-import { resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
+import { PLANNED_DURATION_TESTS, resolveDecisionConfig, type DecisionConfig, type DecisionConfigOverride } from '../experiments/decision-config.ts';
 import { POLICY_NAMES } from '../experiments/types.ts';
 import type { SpawnConfig } from './spawn.ts';
 
@@ -48,6 +48,11 @@ const decisionSchema = z.strictObject({
     ]),
     futilityFromFraction: z.number().gt(0).max(1), futilityConfidence: z.number().gt(0).lt(1),
     lookEveryDays: z.number().int().min(1).max(90), minPerGroup: z.number().int().min(2),
+    alphaBudget: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).lt(1) }),
+      z.strictObject({ kind: z.literal('per-test') }),
+    ]),
+    durationTest: z.enum(PLANNED_DURATION_TESTS),
   }).partial(),
   spawnPolicy: z.enum(POLICY_NAMES),
   srmThreshold: z.number().gt(0).lt(1),

@@ -207,7 +207,8 @@ function toTest(r: TestRow): TestView {
     chanceToBeatControl: results?.bayes?.chanceToBeatControl ?? null,
     expectedLossTreatment: results?.bayes?.expectedLossTreatment ?? null,
     design: results?.design ? { liftPct: results.design.liftPct, maxPerGroup: Math.max(results.design.maxPerGroup.control, results.design.maxPerGroup.treatment),
-      feasible: results.design.feasible, note: results.design.note } : null,
+      feasible: results.design.feasible, note: results.design.note, alpha: results.design.alpha,
+      alphaReason: results.design.alphaReason ?? null } : null,
     look: results?.look ? { lookNumber: results.look.lookNumber, informationFraction: results.look.informationFraction } : null,
     interactions: results?.interactions ?? [],
   };

@@ -84,6 +84,7 @@ export function testLine(t: TestView): string | null {
     parts.push(`designed for +${t.design.liftPct.toFixed(1)}%, at most ${t.design.maxPerGroup} per group` +
       (t.look ? `, look ${t.look.lookNumber} at ${Math.round(t.look.informationFraction * 100)}% of it` : ''));
     if (t.design.note) parts.push(t.design.note);
+    if (t.design.alphaReason) parts.push(t.design.alphaReason);
   }
   if (t.chanceToBeatControl !== null) parts.push(`chance to beat control ${(t.chanceToBeatControl * 100).toFixed(0)}%`);
   for (const i of t.interactions) parts.push(interactionPhrase(i));

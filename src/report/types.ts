@@ -154,7 +154,11 @@ export interface TestView {
   readonly chanceToBeatControl: number | null;
   readonly expectedLossTreatment: number | null;
   /** A planned test's design in brief, and its latest look. */
-  readonly design: { readonly liftPct: number; readonly maxPerGroup: number; readonly feasible: boolean | null; readonly note: string | null } | null;
+  readonly design: {
+    readonly liftPct: number; readonly maxPerGroup: number; readonly feasible: boolean | null; readonly note: string | null;
+    /** The test's one-sided α, and why (its share of its skill's false-KEEP budget; null in older results). */
+    readonly alpha: number; readonly alphaReason: string | null;
+  } | null;
   readonly look: { readonly lookNumber: number; readonly informationFraction: number } | null;
   /** The interaction check with each test this one overlaps (stored by the analysis; empty when none). */
   readonly interactions: readonly InteractionView[];

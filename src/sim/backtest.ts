@@ -21,6 +21,7 @@ import { compareGroups } from '../experiments/compare.ts';
 import { decide, type LookRecord } from '../experiments/decide.ts';
 import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../experiments/decision-config.ts';
 import { designTest, type TestDesign } from '../experiments/design.ts';
+import { allocateAlpha } from '../experiments/alpha-budget.ts';
 import { proportionStats } from '../experiments/outcomes.ts';
 import { planTest } from '../experiments/plan-test.ts';
 import { DEFAULT_ASSIGNMENT_MODE, type AssignmentMode } from '../experiments/assignment.ts';
@@ -48,6 +49,11 @@ export interface BacktestOptions {
   readonly designLiftPct: number;
   readonly maxDurationDays: number;
   readonly decisionConfig?: DecisionConfig;
+  /**
+   * Planned tests: the simulated test's place among its skill's repeated tests, which sets its α from the
+   * skill's false-KEEP budget (planned.alphaBudget) as spawning does; default 1 (a skill's first test).
+   */
+  readonly testNumber?: number;
   /** Called after every simulated test: done out of total (true effects × runs). Not part of the result. */
   readonly progress?: (done: number, total: number) => void;
 }
@@ -104,6 +110,9 @@ export interface BacktestDesignSummary {
   readonly minDetectableLiftPct: number | null;
   readonly plannedLooks: number;
   readonly note: string | null;
+  /** The one-sided α the design was given (its share of the skill's false-KEEP budget), and why. */
+  readonly alpha: number;
+  readonly alphaReason: string | null;
 }
 
 export interface BacktestSettings {
@@ -208,13 +217,16 @@ function fixedRulePlan(policy: 'seed' | 'sequential', baselineRate: number, desi
   return r;
 }
 
-function plannedDesign(baselineRate: number, designLiftPct: number, perGroupPerWeek: number, maxDurationDays: number, config: DecisionConfig): TestDesign {
+function plannedDesign(baselineRate: number, designLiftPct: number, perGroupPerWeek: number, maxDurationDays: number, config: DecisionConfig, testNumber = 1): TestDesign {
   if (!(designLiftPct > config.seed.keepMinLiftPct)) {
     throw new BacktestInputError(`cannot design a planned test for +${designLiftPct}%: it must exceed the KEEP line of ${config.seed.keepMinLiftPct}%`);
   }
-  const r = memo(JSON.stringify(['design', baselineRate, designLiftPct, perGroupPerWeek, maxDurationDays, config.planned]), () => designTest({
+  if (!(Number.isInteger(testNumber) && testNumber >= 1)) throw new BacktestInputError(`the test number must be a whole number ≥ 1, got ${testNumber}`);
+  const alphaAllocation = allocateAlpha(config.planned.alphaBudget, config.planned.alpha, testNumber, 'the simulated skill');
+  const r = memo(JSON.stringify(['design', baselineRate, designLiftPct, perGroupPerWeek, maxDurationDays, config.planned, testNumber]), () => designTest({
     metric: 'conversion_rate', baseline: baselineRate, liftPct: designLiftPct, dailyUnits: (2 * perGroupPerWeek) / 7,
     allocationPct: 50, maxDurationDays, raiseToFeasible: false, config: config.planned, keepLinePct: config.seed.keepMinLiftPct,
+    alphaAllocation,
   }));
   if (r.kind !== 'ok') throw new BacktestInputError(`cannot design a planned test for +${designLiftPct}% at ${baselineRate}: ${r.reason}`);
   return r.design;
@@ -258,7 +270,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const policies = [...new Set(o.policies)];
   const config = o.decisionConfig ?? DEFAULT_DECISION_CONFIG;
 
-  const design = policies.includes('planned') ? plannedDesign(o.baselineRate, o.designLiftPct, perGroupPerWeek, o.maxDurationDays, config) : null;
+  const design = policies.includes('planned') ? plannedDesign(o.baselineRate, o.designLiftPct, perGroupPerWeek, o.maxDurationDays, config, o.testNumber ?? 1) : null;
   const plans: Record<string, BacktestPlanSummary> = {};
   const sizes = new Map<PolicyName, number>();
   for (const policy of policies) {
@@ -343,7 +355,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     design: design === null ? null : {
       liftPct: design.liftPct, maxPerGroup: design.maxPerGroup, dailyUnits: design.dailyUnits, daysToMax: design.daysToMax,
       feasible: design.feasible, minDetectableLiftPct: design.minDetectableLiftPct, plannedLooks: design.plannedFractions.length,
-      note: design.note,
+      note: design.note, alpha: design.alpha, alphaReason: design.alphaAllocation?.reason ?? null,
     },
   };
   return { settings, cells, summary: summarise(policies, cells) };

@@ -131,6 +131,7 @@ export function renderBacktest(b: BacktestResult): string {
     `tests planned for +${s.designLiftPct}% with 80% power; decisions by the real decide() of src/experiments:`,
     ...cols.map((c) => backtestPlanLine(s, c.policy)),
     ...(s.design?.note ? [`  planned design: ${s.design.note}`] : []),
+    ...(s.design?.alphaReason ? [`  planned α: ${s.design.alphaReason}`] : []),
     '',
     table(['', ...cols.map((c) => c.policy)], rows),
     '',

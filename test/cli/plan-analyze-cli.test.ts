@@ -46,11 +46,18 @@ describe('lh-brain plan', () => {
     assert.ok(plan.design !== null && plan.design.maxPerGroup.control === plan.perGroup);
     const human = await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6']);
     assert.match(human.stdout, /feasible: +NO: it needs \d+ days, more than the 182 allowed; the smallest lift detectable in time is \+\d+\.\d%/);
-    const longer = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6', '--max-days', '400'])).stdout) as Plan;
+    const longer = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '6', '--max-days', '500'])).stdout) as Plan;
     assert.equal(longer.feasible, true);
     const unknown = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36'])).stdout) as Plan;
     assert.equal(unknown.feasible, null);
     assert.equal((await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--max-days', '0'])).code, 2);
+    // a skill's second test gets 80 % of what its α budget has left (0.4 %): a larger design, saying why
+    const first = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '14'])).stdout) as Plan;
+    const second = JSON.parse((await cli(['--json', 'plan', '--baseline', '0.30', '--target', '0.36', '--daily-leads', '14', '--test-number', '2'])).stdout) as Plan;
+    assert.deepEqual([first.design?.alpha, Number(second.design?.alpha.toPrecision(12))], [0.02, 0.004]);
+    assert.ok(second.perGroup > first.perGroup, `${second.perGroup} vs ${first.perGroup}`);
+    assert.ok(second.assumptions.some((a) => /^test 2 of the skill since its last KEEP: α 0\.4%/.test(a)), second.assumptions.join(' | '));
+    assert.equal((await cli(['plan', '--baseline', '0.30', '--target', '0.36', '--test-number', '0'])).code, 2);
   });
 
   it('rejects bad input with a one-line reason and exit code 2', async () => {

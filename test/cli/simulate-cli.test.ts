@@ -127,7 +127,9 @@ describe('lh-brain simulate', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /volume: 50 leads\/day, 1 test at once \(overlapping: each gets every lead\) → 175 per group per week/);
     assert.match(run.stdout, /\n {2}seed: min_sample_size 963 per group, reached at week 6: fits within 182 days/);
-    assert.match(run.stdout, /\n {2}planned: design max \d+ per group, reached at week 6: fits within 182 days/);
+    // a skill's first test at α 2 % (its share of the skill's α budget): a little larger than at 2.5 %, week 7
+    assert.match(run.stdout, /\n {2}planned: design max \d+ per group, reached at week 7: fits within 182 days/);
+    assert.match(run.stdout, /\n {2}planned α: test 1 of the simulated skill: α 2%, 80% of the skill's false-KEEP budget of 2\.5%/);
     assert.match(run.stdout, /\n +seed +sequential +planned\n/, 'one column per policy');
     for (const label of ['false KEEP (A/A: no effect)', 'KEEP rate at +10% (power)', 'KEEP rate at +30% (power)', 'wrong KILL at +20%',
       'futile / harmful / inconclusive', 'median weeks to decision, A/A', 'A/A KILLed by week 6', 'A/A KILLed by week 12']) {
@@ -137,7 +139,8 @@ describe('lh-brain simulate', () => {
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(quiet.stderr, '', '--quiet: no progress');
     assert.match(quiet.stdout, /volume: 35 leads per group per week/);
-    assert.match(quiet.stdout, /planned: design max \d+ per group, reached at week 30: does NOT fit within 182 days \(smallest lift detectable in time: \+\d/);
+    // (a first test at α 2 %: 1,112 per group, week 32; 30 weeks at the full 2.5 %)
+    assert.match(quiet.stdout, /planned: design max \d+ per group, reached at week 32: does NOT fit within 182 days \(smallest lift detectable in time: \+\d/);
   });
 
   it('--help lists all and marks both as deprecated', async () => {

@@ -160,6 +160,72 @@ for (const target of await dbTargets()) {
       }
     });
 
+    it('a skill identity\'s repeated tests share its α: 0.8α, 0.16α, … since its last KEEP, per skill type and segment; stored with why, shown by the report', async () => {
+      const db = await target.fresh();
+      try {
+        await addDailyMetrics(db, 20);
+        const alphaOf = async (id: number) => (await designOf(db, id)).design?.alphaAllocation;
+        const spawnAt = async (b: Bottleneck, at: Date) => {
+          const d = await spawnOne(db, b, DAY, at);
+          assert.equal(d.kind, 'spawned', JSON.stringify(d));
+          return (d as { spawned: { test: { id: number; design: { alpha: number; alphaReason: string | null } | null }; skill: { id: number } } }).spawned;
+        };
+        const end = async (s: { test: { id: number }; skill: { id: number } }, at: Date, kind: 'KEEP' | 'KILL') => {
+          await db.query(`update lh_ab_tests set status = 'completed', ended_at = $2, recommendation = $3, kill_reason = $4 where id = $1`,
+            [s.test.id, at.toISOString(), kind, kind === 'KILL' ? 'futile' : null]);
+          await db.query(`update lh_spawned_skills set status = $2, decision_made_at = $3 where id = $1`,
+            [s.skill.id, kind === 'KEEP' ? 'active' : 'killed', at.toISOString()]);
+        };
+        const first = await spawnAt(qualification, NOW);
+        const a1 = await alphaOf(first.test.id);
+        assert.deepEqual([a1?.testNumber, a1?.share, a1?.familyAlpha], [1, 0.8, 0.025]);
+        assert.equal((await designOf(db, first.test.id)).design?.alpha, 0.02); // the design is sized at its share
+        assert.equal(first.test.design?.alpha, 0.02);
+        assert.match(first.test.design?.alphaReason ?? '', /^test 1 of lead-scorer: α 2%, 80% of the skill's false-KEEP budget of 2\.5%/);
+        // another identity (a segment of another skill type) starts its own budget
+        const weak: Bottleneck = { ...qualification, type: 'weak_lead_source', metric: 'source_conversion_rate', suggestedSkill: 'source-optimizer', segment: 'zillow', currentValue: 0.08 };
+        assert.equal((await alphaOf((await spawnAt(weak, NOW)).test.id))?.testNumber, 1);
+        // KILLed, retried after the cooldown: the second test gets half of what is left
+        await end(first, new Date(NOW.getTime() + 7 * DAY_MS), 'KILL');
+        const second = await spawnAt(qualification, new Date(NOW.getTime() + 40 * DAY_MS));
+        const a2 = await alphaOf(second.test.id);
+        assert.deepEqual([a2?.testNumber, Number(a2?.alpha.toPrecision(12)), a2?.allocatedBefore], [2, 0.004, 0.02]);
+        assert.match(a2?.reason ?? '', /^test 2 of lead-scorer since its last KEEP: α 0\.4%, 80% of the 0\.5% its budget of 2\.5% has left after 1 earlier test/);
+        // the report shows it on the test's line once the analysis has looked
+        await runAnalysisJob({ db, clock: fixedClock(new Date(NOW.getTime() + 41 * DAY_MS)), logger: silentLogger }, { testIds: [second.test.id] });
+        const report = await buildReport(db, { now: new Date(NOW.getTime() + 41 * DAY_MS), days: 60 });
+        const view = report.tests.find((t) => t.id === second.test.id);
+        assert.ok(view, 'the second test is in the report');
+        assert.match(testLine(view!) ?? '', /test 2 of lead-scorer since its last KEEP: α 0\.4%/);
+        // a KEEP ends the family: the next test (after the kept cooldown) is the first again
+        await end(second, new Date(NOW.getTime() + 50 * DAY_MS), 'KEEP');
+        const third = await spawnAt(qualification, new Date(NOW.getTime() + 90 * DAY_MS));
+        assert.deepEqual([(await alphaOf(third.test.id))?.testNumber, (await alphaOf(third.test.id))?.alpha], [1, 0.02]);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('lh_settings.decision.planned.alphaBudget per-test gives every test the full α (the behaviour before the budget)', async () => {
+      const db = await target.fresh();
+      try {
+        await addDailyMetrics(db, 20);
+        const decision = { ...DEFAULT_DECISION_CONFIG, planned: { ...DEFAULT_DECISION_CONFIG.planned, alphaBudget: { kind: 'per-test' as const } } };
+        const killedAt = new Date(NOW.getTime() - 40 * DAY_MS);
+        const [s] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at, decision_made_at)
+          values ('lead-scorer', 'old', 'killed', $1::timestamptz - interval '60 days', $1) returning id`, [killedAt.toISOString()]);
+        await db.query(`insert into lh_ab_tests (test_name, skill_id, metric_tracked, status, started_at, ended_at, recommendation, kill_reason)
+          values ('old', $1, 'qualification_rate', 'completed', $2::timestamptz - interval '60 days', $2, 'KILL', 'futile')`, [s!.id, killedAt.toISOString()]);
+        const d = await spawnOne(db, qualification, DAY, NOW, { ...DEFAULT_SPAWN_CONFIG, decision });
+        assert.equal(d.kind, 'spawned');
+        if (d.kind !== 'spawned') return;
+        const a = (await designOf(db, d.spawned.test.id)).design?.alphaAllocation;
+        assert.deepEqual([a?.testNumber, a?.alpha, a?.share], [2, 0.025, 1]);
+      } finally {
+        await db.close();
+      }
+    });
+
     it('the weekly analysis records one look a week; a re-run adds none; a clear winner is kept at an early look', async () => {
       const db = await target.fresh();
       try {

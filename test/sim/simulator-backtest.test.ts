@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DECISION_CONFIG } from '../../src/experiments/decision-config.ts';
+import { allocateAlpha } from '../../src/experiments/alpha-budget.ts';
+import { DEFAULT_DECISION_CONFIG, resolveDecisionConfig } from '../../src/experiments/decision-config.ts';
 import { designTest } from '../../src/experiments/design.ts';
 import { KILL_REASONS } from '../../src/experiments/types.ts';
 import {
@@ -46,9 +47,19 @@ describe('policy backtest', () => {
       raiseToFeasible: false, config: DEFAULT_DECISION_CONFIG.planned,
     });
     assert.equal(d.kind, 'ok');
-    if (d.kind === 'ok') assert.equal(plannedPerGroup(0.3, 20, 'planned', 50), d.design.maxPerGroup.treatment);
-    // a few % above the single-look size, far below the confidence sequence's
-    assert.ok(plannedPerGroup(0.3, 20, 'planned') > 963 && plannedPerGroup(0.3, 20, 'planned') < 1.15 * 963);
+    // the backtest's planned test is a skill's first: α 2 %, 80 % of the skill's budget (alpha-budget.ts)
+    const first = designTest({
+      metric: 'conversion_rate', baseline: 0.3, liftPct: 20, dailyUnits: 100 / 7, allocationPct: 50, maxDurationDays: 182,
+      raiseToFeasible: false, config: DEFAULT_DECISION_CONFIG.planned,
+      alphaAllocation: allocateAlpha(DEFAULT_DECISION_CONFIG.planned.alphaBudget, 0.025, 1, 'x'),
+    });
+    assert.ok(d.kind === 'ok' && first.kind === 'ok');
+    assert.equal(plannedPerGroup(0.3, 20, 'planned', 50), first.design.maxPerGroup.treatment);
+    // at the full α: a few % above the single-look size, far below the confidence sequence's
+    assert.ok(d.design.maxPerGroup.treatment > 963 && d.design.maxPerGroup.treatment < 1.15 * 963);
+    // at 80 % of it about (z_0.98 + z_0.8)² / (z_0.975 + z_0.8)² ≈ 1.07 × that
+    const ratio = first.design.maxPerGroup.treatment / d.design.maxPerGroup.treatment;
+    assert.ok(ratio > 1.03 && ratio < 1.11, `ratio ${ratio}`);
   });
 
   it('is deterministic for a seed, accounts for every run, and reports the new figures consistently', () => {
@@ -119,7 +130,9 @@ describe('policy backtest', () => {
     // 963 per group at 50 a week: first decision at week 20
     assert.equal(slow.summary[0]?.aaKilledByWeek12, 0);
     assert.equal(slow.cells[0]?.medianWeeksToDecision, 20);
-    const fast = runBacktest({ ...DEFAULT_BACKTEST, policies: ['planned'], runs: 200, seed: 6, trueLiftsPct: [0, 20], leadsPerDay: 50, testsAtOnce: 1 });
+    // at the full α (alphaBudget per-test; a first test's 2 % needs a little more, ≈ 1,080 per group, week 7)
+    const decisionConfig = resolveDecisionConfig({ planned: { alphaBudget: { kind: 'per-test' } } });
+    const fast = runBacktest({ ...DEFAULT_BACKTEST, policies: ['planned'], runs: 200, seed: 6, trueLiftsPct: [0, 20], leadsPerDay: 50, testsAtOnce: 1, decisionConfig });
     const s = fast.summary[0]!;
     const aa = fast.cells.find((c) => c.trueLiftPct === 0)!;
     // the maximum (≈ 1,013 per group) is reached at week 6: every A/A test not KEPT is KILLed by then

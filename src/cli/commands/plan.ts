@@ -23,6 +23,7 @@ interface PlanCliOptions {
   sd?: string;
   power?: string;
   maxDays?: string;
+  testNumber?: string;
 }
 
 function number(flag: string, v: string | undefined): number | undefined {
@@ -35,6 +36,12 @@ function number(flag: string, v: string | undefined): number | undefined {
 function maxDays(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 3650) throw new UsageError(`--max-days must be a whole number of days in 1..3650, got "${v}"`);
+  return Number(v);
+}
+
+function testNumber(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 100) throw new UsageError(`--test-number must be a whole number in 1..100, got "${v}"`);
   return Number(v);
 }
 
@@ -59,6 +66,7 @@ export function parsePlanArgs(o: PlanCliOptions): PlanRequest {
     power: number('--power', o.power),
     dailyUnits: number('--daily-leads', o.dailyLeads),
     allocationPct: number('--allocation', o.allocation),
+    testNumber: testNumber(o.testNumber),
   };
 }
 
@@ -99,6 +107,7 @@ export function registerPlan(program: Command): void {
     .option('--max-days <n>', 'the test\'s maximum duration in days (default 182): is the plan feasible within it?')
     .option('--sd <x>', 'durations: standard deviation of one duration (default: the baseline mean)')
     .option('--power <p>', 'wanted chance of KEEP when the target is true (default 0.8)')
+    .option('--test-number <i>', 'planned: the skill\'s i-th test since its last KEEP, which gets that test\'s share of the skill\'s α (default 1)')
     .addHelpText('after', '\nExample: lh-brain plan --baseline 0.30 --target 0.36 --daily-leads 40\n' +
       'The size is planned for the decision rule itself (KEEP needs significance AND an observed lift > 10%).\n' +
       'With --json: feasible (true/false; null without --daily-leads) and minDetectableLiftPct at that volume and duration.')

@@ -31,7 +31,7 @@ import { ASSIGNMENT_MODES, type AssignmentMode } from '../../experiments/assignm
 interface SimulateCliOptions {
   days?: string; seed?: string; leadsPerDay?: string; scenario?: string; warmupDays?: string; start?: string;
   seeds?: string; policy?: string; runs?: string; weeklyPerGroup?: string; baselineRate?: string; designLift?: string; tests?: string;
-  assignment?: string;
+  assignment?: string; testNumber?: string;
 }
 
 /** --policy values: the policies, `all` of them, and `both` (deprecated: seed + sequential, as before planned existed). */
@@ -88,6 +88,8 @@ export function registerSimulate(program: Command): void {
     .option('--tests <k>', 'backtest: tests running at once (default 1); overlapping, each gets every lead; exclusive, leads-per-day / k')
     .addOption(new Option('--assignment <mode>', 'backtest: how the tests at once get their leads, as lh_settings.ab_assignment (default overlapping)')
       .choices([...ASSIGNMENT_MODES]))
+    .option('--test-number <i>', 'backtest, planned: the simulated test is its skill\'s i-th since its last KEEP, and gets that test\'s ' +
+      'share of the skill\'s false-KEEP budget (lh_settings.decision.planned.alphaBudget) as spawning gives it (default 1)')
     .option('--weekly-per-group <n>', `backtest: leads per group per week, instead of --leads-per-day (default ${DEFAULT_BACKTEST.perGroupPerWeek})`)
     .option('--baseline-rate <x>', `backtest: control conversion rate (default ${DEFAULT_BACKTEST.baselineRate})`)
     .option('--design-lift <pct>', `backtest: the lift tests are planned for, in % (default ${DEFAULT_BACKTEST.designLiftPct})`)
@@ -111,7 +113,7 @@ export function registerSimulate(program: Command): void {
         if (opts.seeds !== undefined) throw new UsageError('--seeds runs the simulation per seed; the policy backtest takes --runs instead');
         return backtest(opts, print, progressForBacktest(json, quiet, logger));
       }
-      for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests], ['--assignment', opts.assignment]] as const) {
+      for (const [flag, value] of [['--runs', opts.runs], ['--tests', opts.tests], ['--assignment', opts.assignment], ['--test-number', opts.testNumber]] as const) {
         if (value !== undefined) throw new UsageError(`${flag} belongs to the policy backtest: add --policy seed|sequential|planned|all`);
       }
       const days = parseIntOption('--days', opts.days, 1, 3650);
@@ -195,6 +197,7 @@ function backtest(opts: SimulateCliOptions, print: (data: unknown, human: () => 
       assignment: opts.assignment as AssignmentMode | undefined,
       baselineRate: parseNumberOption('--baseline-rate', opts.baselineRate, 0, 1) ?? DEFAULT_BACKTEST.baselineRate,
       designLiftPct: parseNumberOption('--design-lift', opts.designLift, 10, 1000) ?? DEFAULT_BACKTEST.designLiftPct,
+      testNumber: parseIntOption('--test-number', opts.testNumber, 1, 100) ?? 1,
       progress: bar.progress,
     });
     bar.stop();

@@ -46,6 +46,25 @@ export async function findLatestKeep(tx: Queryable, skillType: string, segment: 
   return rows[0];
 }
 
+/**
+ * How many tests the skill identity (skill type + segment) has had since its latest KEEP (all of them when it
+ * was never kept): the new test's place in the identity's α budget is this + 1 (src/experiments/alpha-budget.ts).
+ * Counts every earlier test of the identity's skills, whatever its policy or end, started before `before`
+ * (the new skill's own test is not inserted yet). A KEEP is a test whose recommendation is KEEP.
+ */
+export async function countTestsSinceKeep(tx: Queryable, skillType: string, segment: string | null, before: Date): Promise<number> {
+  const rows = await tx.query<{ n: number | string }>(
+    `with family as (
+       select t.id, t.started_at, t.recommendation
+       from public.lh_ab_tests t join public.lh_spawned_skills s on s.id = t.skill_id
+       where s.skill_type = $1 and coalesce(s.segment, '') = coalesce($2::text, '') and t.started_at < $3::timestamptz
+     )
+     select count(*)::int as n from family
+     where started_at > coalesce((select max(started_at) from family where recommendation = 'KEEP'), '-infinity'::timestamptz)`,
+    [skillType, segment, before.toISOString()]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** A running test on the same metric and segment (the unique index's key), if any. */
 export async function findRunningTest(tx: Queryable, metric: string, segment: string | null): Promise<{ id: number; test_name: string } | undefined> {
   const rows = await tx.query<{ id: number; test_name: string }>(

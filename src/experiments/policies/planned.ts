@@ -11,6 +11,10 @@
  * - otherwise CONTINUE. An early look whose interval still holds the design lift is never a KILL.
  * A look that adds no information (the same group sizes as the latest look: a re-run, two runs at once)
  * is the same look again: same number, same boundary, so re-running the analysis never spends α.
+ * z is the improvement over its standard error, except for a duration whose design says durationTest
+ * mann-whitney: there the boundaries (which depend only on the sizes) are compared with the standardized
+ * rank-sum statistic, because a few very long durations make the mean's z keep useless skills (docs/design.md
+ * §4), while the futility rule, the estimate and the KEEP line stay on the mean.
  */
 import {
   alphaSpent, crossingProbabilities, normalQuantile, normalSf,
@@ -26,6 +30,7 @@ import {
 } from '../policy.ts';
 import type { Decision } from '../types.ts';
 import { resolveDecisionConfig } from '../decision-config.ts';
+import { allocateAlpha } from '../alpha-budget.ts';
 
 /** Boundaries above this are treated as "cannot be crossed" (P(Z ≥ 8) ≈ 6e-16). */
 const MAX_BOUNDARY = 8;
@@ -109,20 +114,30 @@ export function decidePlanned(input: DecisionInput, config: DecisionConfig): Pol
     return undecided(input, { kind: 'not-enough-data', reason }, 'planned', null, null);
   }
   const looks = input.looks ?? [];
+  const byRank = design.durationTest === 'mann-whitney';
+  if (byRank && (input.rankZ === null || input.rankZ === undefined || !Number.isFinite(input.rankZ))) {
+    return undecided(input, { kind: 'not-enough-data', reason: 'the design decides on the rank test, and the rank sums are not available' }, 'planned', null, null);
+  }
   const place = placeLook(design, input, looks);
-  const z = d / se;
+  // the statistic compared with the boundaries: the mean's z, or for a duration designed so the
+  // standardized rank sum (heavy-tailed durations distort the mean's one-sided error at these sizes:
+  // docs/design.md §4); the estimate, its interval and the futility rule stay on the mean
+  const z = byRank ? (input.rankZ as number) : d / se;
   const zc = normalQuantile((1 + design.futilityConfidence) / 2);
   // the design effect in the metric's units, at the design's baseline: the effect the power was computed
   // for (scaling it by the observed control would add the control's noise to the futility rule)
   const designEffect = (design.liftPct / 100) * design.baseline;
   const futilityActive = place.informationFraction + 1e-12 >= design.futilityFromFraction || place.final;
+  // futility compares the mean's z (d/se) with its line, whatever the boundary statistic: it is non-binding
+  // (so for a rank-decided look the stored futilityZ is a line for estimate / standardError, not for z)
   const futilityZ = futilityActive ? designEffect / se - zc : null;
+  const meanZ = d / se;
   const lift = ruleLift(c);
   const keepLine = config.seed.keepMinLiftPct;
   const level = Math.round(design.futilityConfidence * 100);
   const interval = `${level}% interval of the difference [${(d - zc * se).toPrecision(3)}, ${(d + zc * se).toPrecision(3)}]`;
   const at = `look ${place.lookNumber}, ${pctOf(place.informationFraction)}${adj ? ', post-stratified by source' : ''}`;
-  const zText = `z = ${z.toFixed(2)}`;
+  const zText = byRank ? `rank z = ${z.toFixed(2)}` : `z = ${z.toFixed(2)}`;
   const decision: Decision = (() => {
     const crossed = z >= place.efficacyZ;
     if (crossed && lift.value > keepLine) {
@@ -132,7 +147,7 @@ export function decidePlanned(input: DecisionInput, config: DecisionConfig): Pol
     if (z <= -place.efficacyZ) {
       return { kind: 'KILL', killReason: 'harmful', reason: `harmful: treatment is significantly worse (${zText} ≤ −${place.efficacyZ.toFixed(2)}, ${at}, ${lift.text})` } as const;
     }
-    if (futilityZ !== null && z < futilityZ) {
+    if (futilityZ !== null && meanZ < futilityZ) {
       return { kind: 'KILL', killReason: 'futile', reason: `futile: the ${interval} rules out the ${fmtLift(design.liftPct)} the test is designed for (${lift.text}, ${at})` } as const;
     }
     if (place.final) {
@@ -168,10 +183,13 @@ export function planPlanned(r: PlanRequest): PlanResult {
   }
   if (r.dailyUnits !== undefined && !(Number.isFinite(r.dailyUnits) && r.dailyUnits > 0)) return { kind: 'invalid', reason: 'daily volume must be > 0' };
   const planned = { ...config.planned, ...(r.power === undefined ? {} : { power: r.power }) };
+  const testNumber = r.testNumber ?? 1;
+  if (!(Number.isInteger(testNumber) && testNumber >= 1)) return { kind: 'invalid', reason: `the test number must be a whole number ≥ 1, got ${testNumber}` };
+  const alphaAllocation = allocateAlpha(planned.alphaBudget, planned.alpha, testNumber, 'the skill');
   const res = designTest({
     metric, baseline: r.baseline, baselineSd: r.baselineSd, liftPct, dailyUnits: r.dailyUnits ?? null,
     allocationPct: r.allocationPct, maxDurationDays: r.maxDurationDays ?? config.defaultMaxDurationDays, config: planned,
-    keepLinePct: config.seed.keepMinLiftPct,
+    keepLinePct: config.seed.keepMinLiftPct, alphaAllocation,
   });
   if (res.kind === 'invalid') return res;
   const d = res.design;
@@ -187,6 +205,7 @@ export function planPlanned(r: PlanRequest): PlanResult {
         `KEEP when z crosses the boundary and the lift is above ${config.seed.keepMinLiftPct}%`,
       `futility: KILL when the ${Math.round(d.futilityConfidence * 100)}% interval rules out ${fmtLift(d.liftPct)}, from ${Math.round(d.futilityFromFraction * 100)}% of the information on`,
       `at most ${perGroup} per group; ${d.plannedFractions.length} planned looks`,
+      alphaAllocation.reason,
       ...(d.dailyUnits === null ? [] : [`${d.dailyUnits} units a day, the treatment getting ${d.allocationPct}%`]),
     ],
   };

@@ -11,7 +11,7 @@ import { decide, decidePlanned, type DecisionInput, type LookRecord } from '../.
 import { DEFAULT_DECISION_CONFIG, resolveDecisionConfig } from '../../../src/experiments/decision-config.ts';
 import { designTest, informationFraction, minimumDetectableLiftPct, parseStoredDesign, type TestDesign } from '../../../src/experiments/design.ts';
 import { nextEfficacyBoundary } from '../../../src/experiments/policies/planned.ts';
-import { proportionStats } from '../../../src/experiments/outcomes.ts';
+import { meanStats, proportionStats } from '../../../src/experiments/outcomes.ts';
 import { planTest } from '../../../src/experiments/plan-test.ts';
 import { alphaSpent, efficacyBoundaries } from '../../../src/stats/index.ts';
 
@@ -203,5 +203,48 @@ describe('planned decisions', () => {
     assert.match(decidePlanned(input(3, 10, 5, 10), CONFIG).decision.reason, /needs 20 per group/);
     const srm = decide('planned', input(150, 500, 215, 500, { srm: { kind: 'checked', pValue: 1e-6, chiSquare: 24, mismatch: true } }), CONFIG);
     assert.equal(srm.decision.kind, 'blocked-srm');
+  });
+});
+
+describe('planned duration tests decided on the rank statistic (design.durationTest)', () => {
+  const durationDesign = (durationTest: 'mann-whitney' | 'welch') => designFor(30, {
+    metric: 'avg_response_time_hours', baseline: 5, config: { ...PLANNED, durationTest },
+  });
+  /** A look at 400 per group, t = 1 (the last look): control mean 8 h, treatment 6.4 h (a 20 % lift), SD 10. */
+  const durationInput = (design: TestDesign, rankZ: number | null): DecisionInput => ({
+    comparison: compareGroups('avg_response_time_hours', meanStats(400, 8, 100), meanStats(400, 6.4, 100)),
+    controlN: 400, treatmentN: 400, minSampleSize: 400, plannedSampleSize: 400, elapsedDays: 28, maxDurationDays: 182,
+    confidenceLevel: 0.95, srm: { kind: 'not-checked', reason: 'test' }, design, looks: [], rankZ,
+  });
+
+  it('stores the statistic on a duration design (mann-whitney by default), not on a rate design', () => {
+    assert.equal(designFor(30, { metric: 'avg_response_time_hours', baseline: 5 }).durationTest, 'mann-whitney');
+    assert.equal(durationDesign('welch').durationTest, 'welch');
+    assert.equal(DESIGN.durationTest, undefined);
+    const stored = parseStoredDesign(JSON.parse(JSON.stringify(durationDesign('mann-whitney'))));
+    assert.equal(stored.kind === 'ok' ? stored.design.durationTest : null, 'mann-whitney');
+  });
+
+  it('compares the rank statistic with the boundary: a mean difference the ranks do not confirm is not a KEEP', () => {
+    const rank = durationDesign('mann-whitney');
+    // the mean's z is 1.6/0.707 = 2.26; the ranks say nothing (z 0.3)
+    const noRank = decidePlanned(durationInput(rank, 0.3), CONFIG);
+    assert.notEqual(noRank.decision.kind, 'KEEP');
+    assert.ok(Math.abs((noRank.look?.z ?? 0) - 0.3) < 1e-12, 'the look stores the statistic it decided on');
+    assert.ok(Math.abs((noRank.look?.estimate ?? 0) - 1.6) < 1e-9, 'the estimate stays the difference of means');
+    // the same data with ranks that agree: KEEP
+    const agree = decidePlanned(durationInput(rank, 3.5), CONFIG);
+    assert.equal(agree.decision.kind, 'KEEP');
+    assert.match(agree.decision.reason, /rank z = 3\.50/);
+    // the welch design decides on the mean's z, whatever the ranks say
+    assert.equal(decidePlanned(durationInput(durationDesign('welch'), 0.3), CONFIG).decision.kind,
+      decidePlanned(durationInput(durationDesign('welch'), 3.5), CONFIG).decision.kind);
+    // no rank sums: no decision
+    assert.match(decidePlanned(durationInput(rank, null), CONFIG).decision.reason, /rank sums are not available/);
+  });
+
+  it('a rank-decided test is harmful on the rank statistic too', () => {
+    const r = decidePlanned(durationInput(durationDesign('mann-whitney'), -4), CONFIG);
+    assert.equal(r.decision.kind === 'KILL' ? r.decision.killReason : r.decision.kind, 'harmful');
   });
 });

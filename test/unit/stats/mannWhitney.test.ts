@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { mannWhitneyFromRanks } from '../../../src/stats/mannWhitney.ts';
+import { mannWhitneyFromRanks, mannWhitneyZ } from '../../../src/stats/mannWhitney.ts';
 import { assertClose, expectOk, reference, SCIPY_SOURCE, SLEEP_GROUP1, SLEEP_GROUP2 } from './helpers.ts';
 
 /** What the SQL computes: rank sum of group 1 (average ranks) and Σ(t³ − t) over tie groups. */
@@ -70,5 +70,33 @@ describe('mannWhitneyFromRanks', () => {
       const s = expectOk(mannWhitneyFromRanks(higher));
       assert.ok(s.pGreater <= r.pGreater && s.pLess >= r.pLess);
     }));
+  });
+});
+
+/**
+ * The signed, uncorrected statistic a planned duration test monitors. Reference: SciPy 1.17.1,
+ * scipy.stats.mannwhitneyu(x1, x2, method='asymptotic', use_continuity=False, alternative='greater'),
+ * z = scipy.stats.norm.isf(pvalue); computed 2026-12-03. Case 1: R's sleep data, group 2 as group 1 (ties).
+ * Case 2: 37 vs 41 lognormal response times rounded to 0.1 h, given here by their rank sums and tie term:
+ *   rng = numpy.random.default_rng(20261203)
+ *   x1 = numpy.round(numpy.exp(1 + 1.2 * rng.standard_normal(37)), 1); x2 = (the same with 41)
+ *   rank sum of x1 = scipy.stats.rankdata(concat(x1, x2))[:37].sum() = 1524, Σ(t³ − t) = 216, U1 = 821,
+ *   p = 0.26580452686156575.
+ */
+describe('mannWhitneyZ (the sequential statistic)', () => {
+  it('matches SciPy\'s uncorrected one-sided asymptotic test', () => {
+    const sleep = expectOk(mannWhitneyZ(rankSummary(SLEEP_GROUP2, SLEEP_GROUP1)));
+    assertClose(sleep.z, 1.8541182090368842, 1e-12, 'sleep');
+    assert.deepEqual(rankSummary(SLEEP_GROUP2, SLEEP_GROUP1), { n1: 10, n2: 10, rankSum1: 129.5, tieTermSum: 18 });
+    const lognormal = expectOk(mannWhitneyZ({ n1: 37, n2: 41, rankSum1: 1524, tieTermSum: 216 }));
+    assertClose(lognormal.z, 0.6255516603713595, 1e-12, 'lognormal');
+  });
+
+  it('is antisymmetric in the groups, 0 when all values tie, and refuses an empty group', () => {
+    const a = expectOk(mannWhitneyZ(rankSummary([1, 5, 9, 12], [2, 3, 3, 4, 8])));
+    const b = expectOk(mannWhitneyZ(rankSummary([2, 3, 3, 4, 8], [1, 5, 9, 12])));
+    assertClose(a.z, -b.z, 1e-12, 'swapped');
+    assert.equal(expectOk(mannWhitneyZ(rankSummary([3, 3], [3, 3, 3]))).z, 0);
+    assert.equal(mannWhitneyZ({ n1: 0, n2: 4, rankSum1: 0, tieTermSum: 0 }).kind, 'insufficient-data');
   });
 });

@@ -4,6 +4,7 @@
  * config; a caller overrides any part (CLI, edge function body, tests, simulator).
  */
 import type { SpendingFunction } from '../stats/group-sequential.ts';
+import { DEFAULT_ALPHA_BUDGET, type AlphaBudget } from './alpha-budget.ts';
 import type { DurationTest } from './compare.ts';
 import { isPolicyName, type PolicyName } from './types.ts';
 
@@ -47,7 +48,27 @@ export interface PlannedConfig {
   readonly lookEveryDays: number;
   /** No look before this many units per group (the normal approximation needs some data). */
   readonly minPerGroup: number;
+  /**
+   * How `alpha` is shared among the repeated tests of one skill identity (skill type + segment): per-skill
+   * (default, f = 0.8; test i since the last KEEP gets α·f·(1 − f)^(i−1), so all of them together stay below α) or
+   * per-test (each gets α). See src/experiments/alpha-budget.ts.
+   */
+  readonly alphaBudget: AlphaBudget;
+  /**
+   * The statistic a planned test of a duration metric (response time, days to qualify) is decided on:
+   * mann-whitney (default; the standardized rank-sum statistic, whose error rate does not depend on how
+   * heavy the durations' tail is) or welch (the difference of means over its standard error, the behaviour
+   * before; a few very long durations distort its one-sided error at the sizes these tests have). Fixed on
+   * the test's design at spawn (design.durationTest); the futility rule and the reported estimate stay on
+   * the mean. Not the same setting as the top-level durationTest, which chooses the fixed-horizon p-value
+   * of the seed policy and of the results.
+   */
+  readonly durationTest: PlannedDurationTest;
 }
+
+/** The statistics a planned duration test may be decided on (see PlannedConfig.durationTest). */
+export const PLANNED_DURATION_TESTS = ['mann-whitney', 'welch'] as const;
+export type PlannedDurationTest = (typeof PLANNED_DURATION_TESTS)[number];
 
 export interface DecisionConfig {
   readonly seed: SeedRuleConfig;
@@ -70,6 +91,7 @@ export const DEFAULT_DECISION_CONFIG = {
   planned: {
     alpha: 0.025, power: 0.8, smallestWorthwhileLiftPct: 20, spending: { kind: 'obrien-fleming' },
     futilityFromFraction: 1 / 3, futilityConfidence: 0.95, lookEveryDays: 7, minPerGroup: 20,
+    alphaBudget: DEFAULT_ALPHA_BUDGET, durationTest: 'mann-whitney',
   },
   spawnPolicy: 'planned',
   srmThreshold: 0.001,
@@ -126,6 +148,12 @@ export function resolveDecisionConfig(o: DecisionConfigOverride = {}): DecisionC
   if (!prob(pl.futilityConfidence)) problems.push('planned.futilityConfidence must be in (0, 1)');
   if (!(Number.isInteger(pl.lookEveryDays) && pl.lookEveryDays >= 1 && pl.lookEveryDays <= 90)) problems.push('planned.lookEveryDays must be a whole number of days in 1..90');
   if (!(Number.isInteger(pl.minPerGroup) && pl.minPerGroup >= 2)) problems.push('planned.minPerGroup must be an integer ≥ 2');
+  if (pl.alphaBudget.kind === 'per-skill' && !(pl.alphaBudget.firstShare > 0 && pl.alphaBudget.firstShare < 1)) {
+    problems.push('planned.alphaBudget.firstShare must be in (0, 1) (1 would leave nothing for a second test)');
+  } else if (pl.alphaBudget.kind !== 'per-skill' && pl.alphaBudget.kind !== 'per-test') {
+    problems.push('planned.alphaBudget.kind must be per-skill or per-test');
+  }
+  if (!(PLANNED_DURATION_TESTS as readonly string[]).includes(pl.durationTest)) problems.push(`planned.durationTest must be one of ${PLANNED_DURATION_TESTS.join(', ')}`);
   if (!isPolicyName(c.spawnPolicy)) problems.push(`spawnPolicy must be one of seed, sequential, planned`);
   if (!prob(c.srmThreshold)) problems.push('srmThreshold must be in (0, 1)');
   if (!(Number.isInteger(c.defaultMaxDurationDays) && c.defaultMaxDurationDays > 0)) problems.push('defaultMaxDurationDays must be a positive integer');

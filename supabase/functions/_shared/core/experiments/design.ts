@@ -23,7 +23,8 @@ import { METRIC_KIND, TRACKED_METRICS, type TrackedMetric } from '../metrics.ts'
 import {
   driftForPower, efficacyBoundaries, normalQuantile, type SpendingFunction,
 } from '../stats/index.ts';
-import type { PlannedConfig } from './decision-config.ts';
+import type { AlphaAllocation } from './alpha-budget.ts';
+import { PLANNED_DURATION_TESTS, type PlannedConfig, type PlannedDurationTest } from './decision-config.ts';
 
 /** The stored design (lh_ab_tests.design). `version` changes when its meaning does. */
 export interface TestDesign {
@@ -65,6 +66,17 @@ export interface TestDesign {
   readonly minDetectableLiftPct: number | null;
   /** Said to the user when the design had to depart from the request. */
   readonly note: string | null;
+  /**
+   * Where `alpha` came from when the test is one of its skill's repeated tests (src/experiments/alpha-budget.ts):
+   * its place among them, its share of the skill's budget, and why. Absent in designs made before the budget
+   * existed, and in designs made outside spawning (plan, backtest without a test number): alpha is then the config's.
+   */
+  readonly alphaAllocation?: AlphaAllocation;
+  /**
+   * Duration metrics: the statistic the looks compare with the boundaries (PlannedConfig.durationTest).
+   * Absent (designs made before it existed, and rate metrics): the mean's z (welch).
+   */
+  readonly durationTest?: PlannedDurationTest;
 }
 
 export interface DesignRequest {
@@ -87,6 +99,8 @@ export interface DesignRequest {
    */
   readonly keepLinePct?: number;
   readonly config: PlannedConfig;
+  /** The α this test was given from its skill's budget; the design then uses allocation.alpha instead of config.alpha. */
+  readonly alphaAllocation?: AlphaAllocation;
 }
 
 export type DesignResult = { readonly kind: 'ok'; readonly design: TestDesign } | { readonly kind: 'invalid'; readonly reason: string };
@@ -257,7 +271,9 @@ function mdlFloor(r: DesignRequest): number {
 const pct = (x: number) => `+${x.toFixed(1)}%`;
 
 /** The design for a request (see the module comment). Never throws. */
-export function designTest(r: DesignRequest): DesignResult {
+export function designTest(request: DesignRequest): DesignResult {
+  const allocation = request.alphaAllocation;
+  const r: DesignRequest = allocation ? { ...request, config: { ...request.config, alpha: allocation.alpha } } : request;
   const bad = checkRequest(r);
   if (bad) return { kind: 'invalid', reason: bad };
   const c = r.config;
@@ -303,6 +319,8 @@ export function designTest(r: DesignRequest): DesignResult {
     drift: solved.drift, plannedFractions: solved.fractions,
     dailyUnits: daily, maxDurationDays: r.maxDurationDays, daysToMax: daysFor(solved),
     feasible, minDetectableLiftPct: mdl, note,
+    ...(allocation ? { alphaAllocation: allocation } : {}),
+    ...(METRIC_KIND[r.metric] === 'duration' ? { durationTest: c.durationTest } : {}),
   };
   return { kind: 'ok', design };
 }
@@ -336,6 +354,14 @@ const storedDesignSchema = z.object({
   drift: z.number().gt(0), plannedFractions: z.array(z.number().gt(0).max(1)),
   dailyUnits: z.number().min(0).nullable(), maxDurationDays: z.number().int().min(1), daysToMax: z.number().nullable(),
   feasible: z.boolean().nullable(), minDetectableLiftPct: z.number().nullable(), note: z.string().nullable(),
+  alphaAllocation: z.object({
+    budget: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('per-skill'), firstShare: z.number().gt(0).lt(1) }), z.object({ kind: z.literal('per-test') }),
+    ]),
+    familyAlpha: z.number().gt(0).lt(0.5), testNumber: z.number().int().min(1), share: z.number().min(0).max(1),
+    alpha: z.number().gt(0).lt(0.5), allocatedBefore: z.number().min(0), reason: z.string(),
+  }).optional(),
+  durationTest: z.enum(PLANNED_DURATION_TESTS).optional(),
 });
 
 /** A stored design read back (lh_ab_tests.design), or why it cannot be used. */

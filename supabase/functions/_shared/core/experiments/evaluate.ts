@@ -7,7 +7,7 @@
 import type { AssignmentRow, OutcomeRow } from '../db/queries/test-outcomes.ts';
 import { METRIC_KIND, lowerIsBetter, type TrackedMetric } from '../metrics.ts';
 import { compareBySource, type SourceResult } from './by-source.ts';
-import { compareGroups, type Comparison } from './compare.ts';
+import { compareGroups, rankImprovementZ, type Comparison } from './compare.ts';
 import { decide, type LookRecord, type PolicyOutcome, type SrmCheck } from './decide.ts';
 import type { TestDesign } from './design.ts';
 import type { DecisionConfig } from './decision-config.ts';
@@ -113,6 +113,7 @@ export function evaluateTest(
     elapsedDays, maxDurationDays: spec.maxDurationDays, confidenceLevel: spec.confidenceLevel, srm,
     design: spec.design, looks,
     adjusted: ps && { improvement: ps.difference, standardError: ps.standardError },
+    rankZ: METRIC_KIND[spec.metric] === 'duration' ? rankImprovementZ(total.control, total.treatment, lowerIsBetter(spec.metric)) : null,
   }, config);
   const alpha = config.seed.keepMaxP ?? Number((1 - spec.confidenceLevel).toPrecision(12));
   const bySource = compareBySource(spec.metric, pairs, { ...options, alpha });
@@ -155,6 +156,7 @@ export function evaluateTest(
     design: spec.design && {
       liftPct: spec.design.liftPct, requestedLiftPct: spec.design.requestedLiftPct, alpha: spec.design.alpha,
       power: spec.design.power, maxPerGroup: spec.design.maxPerGroup, feasible: spec.design.feasible, note: spec.design.note,
+      alphaReason: spec.design.alphaAllocation?.reason ?? null,
     },
     srm: srm.kind === 'checked'
       ? { status: srm.mismatch ? 'mismatch' : 'ok', pValue: srm.pValue, chiSquare: srm.chiSquare, threshold: config.srmThreshold,

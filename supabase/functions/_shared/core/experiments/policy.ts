@@ -63,6 +63,12 @@ export interface DecisionInput {
    * error, which the planned policy decides on when present (src/experiments/post-stratify.ts).
    */
   readonly adjusted?: { readonly improvement: number; readonly standardError: number } | null;
+  /**
+   * Durations: the standardized Mann–Whitney statistic in the good direction (treatment's durations tend
+   * to be shorter ⇒ > 0; rankImprovementZ), which a planned test whose design says durationTest
+   * mann-whitney decides on. Null/absent when the rank sums are not available.
+   */
+  readonly rankZ?: number | null;
 }
 
 /** What the sequential policy saw at this look (stored in results.sequential). */

@@ -49,6 +49,8 @@ export interface TestResultsDocument {
     readonly liftPct: number; readonly requestedLiftPct: number; readonly alpha: number; readonly power: number;
     readonly maxPerGroup: { readonly control: number; readonly treatment: number };
     readonly feasible: boolean | null; readonly note: string | null;
+    /** Why alpha is what it is: the test's share of its skill's false-KEEP budget (absent in older documents). */
+    readonly alphaReason?: string | null;
   } | null;
   readonly look: {
     readonly lookNumber: number; readonly informationFraction: number; readonly z: number;
@@ -83,7 +85,7 @@ const readerSchema = z.object({
   design: z.object({
     liftPct: z.number(), requestedLiftPct: z.number(), alpha: z.number(), power: z.number(),
     maxPerGroup: z.object({ control: z.number(), treatment: z.number() }),
-    feasible: z.boolean().nullable(), note: z.string().nullable(),
+    feasible: z.boolean().nullable(), note: z.string().nullable(), alphaReason: z.string().nullable().optional(),
   }).nullable().optional(),
   look: z.object({
     lookNumber: z.number().int(), informationFraction: z.number(), z: z.number(), efficacyZ: z.number(), futilityZ: num,

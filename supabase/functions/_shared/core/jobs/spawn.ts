@@ -12,13 +12,14 @@
 import { minSampleSizeForBottleneck, type FixedRulePolicy } from '../experiments/planner.ts';
 import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../experiments/decision-config.ts';
 import { designTest, type TestDesign } from '../experiments/design.ts';
+import { allocateAlpha, identityName } from '../experiments/alpha-budget.ts';
 import type { PolicyName } from '../experiments/types.ts';
 import type { TrackedMetric } from '../metrics.ts';
 import type { Bottleneck } from '../detect/types.ts';
 import type { Database, Queryable } from '../db/port.ts';
 import { sqlState, UNIQUE_VIOLATION } from '../db/port.ts';
 import {
-  findLatestKeep, findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, measureVolume, takeSpawnLock,
+  countTestsSinceKeep, findLatestKeep, findLatestKill, findRunningTest, findTestingSkill, insertSkill, insertTest, measureVolume, takeSpawnLock,
   type MeasuredVolume,
 } from '../db/queries/spawning.ts';
 import type { SkipReason, Spawned, Skipped } from './daily-result.ts';
@@ -88,17 +89,22 @@ interface TestPlan {
 /**
  * How the new test will be decided: a design powered for the smallest worthwhile lift at the measured
  * volume (planned; raised to the minimum detectable lift when that does not fit in the maximum duration,
- * and saying so), or a fixed-size plan for the seed / sequential rule.
+ * and saying so) at the α the skill identity's budget gives this test (its place among the identity's
+ * tests since its last KEEP; src/experiments/alpha-budget.ts), or a fixed-size plan for the seed /
+ * sequential rule.
  */
-async function planFor(tx: Queryable, b: Bottleneck, date: string, config: SpawnConfig): Promise<TestPlan> {
+async function planFor(tx: Queryable, b: Bottleneck, date: string, now: Date, config: SpawnConfig): Promise<TestPlan> {
   const decision = config.decision ?? DEFAULT_DECISION_CONFIG;
   const policy = decision.spawnPolicy;
   if (policy !== 'planned') return { policy, minSampleSize: plannedMinSampleSize(b, policy, decision), design: null };
   const volume = await measureVolume(tx, date, b.segment, VOLUME_WINDOW_DAYS);
+  const earlier = await countTestsSinceKeep(tx, b.suggestedSkill, b.segment, now);
+  const alphaAllocation = allocateAlpha(decision.planned.alphaBudget, decision.planned.alpha, earlier + 1,
+    identityName(b.suggestedSkill, b.segment));
   const res = designTest({
     metric: b.metric, baseline: b.currentValue, dailyUnits: dailyUnitsFor(b.metric, volume),
     allocationPct: config.trafficAllocationPct, maxDurationDays: decision.defaultMaxDurationDays,
-    raiseToFeasible: true, config: decision.planned, keepLinePct: decision.seed.keepMinLiftPct,
+    raiseToFeasible: true, config: decision.planned, keepLinePct: decision.seed.keepMinLiftPct, alphaAllocation,
   });
   if (res.kind === 'invalid') {
     // e.g. a share of 0 or 1 has nothing to design from: the seed's rule still decides such a test
@@ -189,7 +195,7 @@ async function insertSkillAndTest(
     spawnedForDate: date, spawnedAt: now,
   });
   if (afterSkillInsert) await afterSkillInsert(tx, skillId, b);
-  const plan = await planFor(tx, b, date, config);
+  const plan = await planFor(tx, b, date, now, config);
   const minSampleSize = plan.minSampleSize;
   const maxDurationDays = (config.decision ?? DEFAULT_DECISION_CONFIG).defaultMaxDurationDays;
   const tName = testName(b, date);
@@ -208,6 +214,7 @@ async function insertSkillAndTest(
       trafficAllocationPct: config.trafficAllocationPct, confidenceLevel: config.confidenceLevel, minSampleSize,
       policy: plan.policy, maxDurationDays,
       design: d && { liftPct: d.liftPct, requestedLiftPct: d.requestedLiftPct, maxPerGroup: minSampleSize,
-        dailyUnits: d.dailyUnits, daysToMax: d.daysToMax, feasible: d.feasible, note: d.note } },
+        dailyUnits: d.dailyUnits, daysToMax: d.daysToMax, feasible: d.feasible, note: d.note,
+        alpha: d.alpha, alphaReason: d.alphaAllocation?.reason ?? null } },
   };
 }

@@ -7,7 +7,7 @@ export {
 } from './distributions.ts';
 export { twoProportionTest, relativeLift, type ProportionGroup, type RelativeLift, type TwoProportionResult } from './proportions.ts';
 export { welchTest, welchDf, logScaleWelch, type MeanSummary, type WelchResult, type LogScaleWelchResult } from './welch.ts';
-export { mannWhitneyFromRanks, type RankSumSummary, type MannWhitneyResult } from './mannWhitney.ts';
+export { mannWhitneyFromRanks, mannWhitneyZ, type RankSumSummary, type MannWhitneyResult } from './mannWhitney.ts';
 export { sampleRatioMismatch, DEFAULT_SRM_THRESHOLD, MIN_SRM_UNITS_PER_GROUP, type SrmResult } from './srm.ts';
 export { holmAdjust, benjaminiHochbergAdjust, type AdjustedPValues } from './multiplicity.ts';
 export {

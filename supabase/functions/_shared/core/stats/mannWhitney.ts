@@ -85,3 +85,20 @@ export function mannWhitneyFromRanks(s: RankSumSummary): MannWhitneyResult | Sta
     probabilityOfSuperiority: u1 / (n1 * n2),
   };
 }
+
+/**
+ * The signed, uncorrected standardized U of group 1, (U1 − n1n2/2)/σ with the tie-corrected σ above:
+ * positive when group 1 tends to be larger. This is the statistic a group-sequential design monitors
+ * (the continuity correction of the fixed-horizon p-value above would make every look conservative).
+ * Matches scipy.stats.mannwhitneyu(x1, x2, method='asymptotic', use_continuity=False, alternative='greater'):
+ * its p-value is 1 − Φ(z). All values tied (σ = 0) → z = 0.
+ */
+export function mannWhitneyZ(s: RankSumSummary): { kind: 'ok'; z: number } | StatsFailure {
+  const bad = check(s);
+  if (bad) return bad;
+  const n = s.n1 + s.n2;
+  const u1 = s.rankSum1 - (s.n1 * (s.n1 + 1)) / 2;
+  const tie = n > 1 ? s.tieTermSum / (n * (n - 1)) : 0;
+  const variance = ((s.n1 * s.n2) / 12) * (n + 1 - tie);
+  return { kind: 'ok', z: variance > 0 ? (u1 - (s.n1 * s.n2) / 2) / Math.sqrt(variance) : 0 };
+}
