@@ -14,7 +14,7 @@ import { BENCH_DAY, BENCH_NOW } from './config.ts';
 import { detectionStatementsForExplain } from '../src/db/queries/detection-input.ts';
 import { statsSql } from '../src/db/queries/test-outcomes.ts';
 import { DEFAULT_DETECTION_CONFIG } from '../src/detect/config.ts';
-import { ratio, round, time, type Timing } from './timing.ts';
+import { ratio, round, summarize, time, type Timing } from './timing.ts';
 
 export interface Comparison {
   readonly job: Timing;
@@ -46,14 +46,16 @@ export async function measureAnalysis(db: Database, repeat: number): Promise<Com
 
 class Rollback extends Error {}
 
-/** Time `fn` inside a transaction that is then rolled back (the dataset stays as generated). */
-async function timedRolledBack(db: Database, setup: (tx: Queryable) => Promise<unknown>, fn: (tx: Queryable) => Promise<unknown>): Promise<number> {
+/** Time `fn` inside a transaction that is then rolled back (the dataset stays as generated); `after` runs untimed before the rollback. */
+async function timedRolledBack(db: Database, setup: (tx: Queryable) => Promise<unknown>, fn: (tx: Queryable) => Promise<unknown>,
+  after?: (tx: Queryable) => Promise<unknown>): Promise<number> {
   let ms = 0;
   await db.transaction(async (tx) => {
     await setup(tx);
     const t0 = performance.now();
     await fn(tx);
     ms = performance.now() - t0;
+    await after?.(tx);
     throw new Rollback();
   }).catch((e: unknown) => { if (!(e instanceof Rollback)) throw e; });
   return ms;
@@ -78,31 +80,26 @@ export async function measureAssignPending(db: Database, repeat: number, batch =
     from public.lh_lead_status l
     join public.lh_ab_tests t on t.status = 'running' and t.started_at <= l.created_at and (t.segment is null or t.segment = l.source)
     where l.ab_test_id is null and l.ab_test_group is null and l.created_at >= $1::timestamptz`, [at, BENCH_NOW.toISOString()]);
+  const assign = (tx: Queryable) => tx.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
+  // the rows one run wrote: those of the `batch` new leads, the highest ids
   let rows = 0;
-  const count = async (tx: Queryable) => (await tx.query<{ n: number }>('select count(*)::int as n from public.lh_ab_assignments'))[0]?.n ?? 0;
-  const fn = async (tx: Queryable) => {
-    const before = await count(tx);
-    await tx.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
-    rows = (await count(tx)) - before;
+  const countRows = async (tx: Queryable) => {
+    const [r] = await tx.query<{ n: number }>(`select count(*)::int as n from public.lh_ab_assignments
+      where lead_id > (select max(id) from public.lh_lead_status) - ${batch}`);
+    rows = r?.n ?? 0;
   };
-  const fnTimed = (tx: Queryable) => tx.query('select public.lh_assign_pending_leads($1)', [BENCH_NOW.toISOString()]);
   const jobRuns: number[] = [];
   const bareRuns: number[] = [];
   for (let r = 0; r <= repeat; r++) {
     const first = r % 2 === 0;
-    const a = await timedRolledBack(db, setup, first ? fnTimed : bare);
-    const b = await timedRolledBack(db, setup, first ? bare : fnTimed);
+    const a = first ? await timedRolledBack(db, setup, assign, countRows) : await timedRolledBack(db, setup, bare);
+    const b = first ? await timedRolledBack(db, setup, bare) : await timedRolledBack(db, setup, assign, countRows);
     if (r === 0) continue; // warm-up
     jobRuns.push(first ? a : b);
     bareRuns.push(first ? b : a);
   }
-  await timedRolledBack(db, setup, fn);
-  const timing = (runs: number[]) => {
-    const sorted = [...runs].sort((x, y) => x - y);
-    return { medianMs: round(sorted[Math.floor(sorted.length / 2)]!), minMs: round(sorted[0]!), runsMs: runs.map((x) => round(x)) };
-  };
-  const job = timing(jobRuns);
-  const bareSql = timing(bareRuns);
+  const job = summarize(jobRuns);
+  const bareSql = summarize(bareRuns);
   return { job, bareSql, ratio: ratio(job, bareSql), batch, rows };
 }
 

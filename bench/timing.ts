@@ -13,9 +13,14 @@ export async function time(repeat: number, fn: () => Promise<unknown>): Promise<
     await fn();
     runs.push(performance.now() - t0);
   }
+  return summarize(runs);
+}
+
+/** Median, minimum and the runs themselves, rounded (ms). */
+export function summarize(runs: readonly number[]): Timing {
   const sorted = [...runs].sort((a, b) => a - b);
   const mid = sorted[Math.floor(sorted.length / 2)]!;
-  return { medianMs: round(mid), minMs: round(sorted[0]!), runsMs: runs.map(round) };
+  return { medianMs: round(mid), minMs: round(sorted[0]!), runsMs: runs.map((x) => round(x)) };
 }
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
