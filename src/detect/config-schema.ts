@@ -46,6 +46,10 @@ const overrideSchema = z.strictObject({
     weakBelow: rate, strongAtLeast: rate, windowDays: days, pairAlpha: probability,
     targetRate: rate, minRelativeDrop: fraction,
   }).partial(),
+  attribution: z.strictObject({
+    alpha: probability, minExplainedShare: fraction, maxSourceShare: fraction,
+    minUnits: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000'),
+  }).partial(),
   severity: z.strictObject({
     lostPerWeek: cutoffs(positive), durationRatio: cutoffs(ratio), f1Points: cutoffs(fraction),
   }).partial(),

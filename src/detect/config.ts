@@ -78,6 +78,18 @@ export interface DetectionConfig {
     readonly targetRate: number;
     readonly minRelativeDrop: number;
   };
+  /**
+   * Attribution of a funnel-wide qualification drop to the sources that explain it (src/detect/attribution.ts):
+   * the sources must differ (rates: Cochran's Q; or the mix: chi-square) at level `alpha`, and at most
+   * `maxSourceShare` of the sources must explain at least `minExplainedShare` of the drop; a source takes part
+   * in the tests with at least `minUnits` units in each window.
+   */
+  readonly attribution: {
+    readonly alpha: number;
+    readonly minExplainedShare: number;
+    readonly maxSourceShare: number;
+    readonly minUnits: number;
+  };
   readonly severity: SeverityCutoffs;
 }
 
@@ -109,6 +121,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     targetRate: 0.2,
     minRelativeDrop: 0.25,
   },
+  attribution: { alpha: 0.01, minExplainedShare: 0.75, maxSourceShare: 0.5, minUnits: 10 },
   severity: {
     lostPerWeek: { medium: 3, high: 10 },
     durationRatio: { medium: 1.5, high: 3 },

@@ -50,10 +50,10 @@ export interface ContactCohort extends Cohort {
   readonly fast: number;
 }
 
-/** Confusion counts pooled over the window's lh_pattern_performance rows (all patterns). */
+/** Confusion counts of the validations scored in the window (lh_scored_truths: one per validation and truth day, all patterns). */
 export interface ConfusionTotals {
   readonly range: DayRange;
-  /** Days that have at least one pattern-performance row. */
+  /** Days with at least one scored validation. */
   readonly days: number;
   readonly tp: number;
   readonly fp: number;
@@ -69,6 +69,13 @@ export interface ResponseRanks {
   readonly rankSumRecent: number;
   /** Σ (t³ − t) over groups of t tied response times. */
   readonly tieTermSum: number;
+}
+
+/** One source's share of a funnel-wide cohort: its recent and baseline units and successes. */
+export interface SourceCohorts {
+  readonly source: string;
+  readonly recent: Cohort;
+  readonly baseline: Cohort;
 }
 
 /** One lead source's matured cohorts: converted = qualified or closed within maturity.sourceDays. */
@@ -89,6 +96,11 @@ export interface DetectionInput {
   readonly contactCohorts: { readonly recent: ContactCohort; readonly baseline: ContactCohort };
   /** Leads contacted in the range (valid contact), qualified within maturity.qualifyDays. */
   readonly qualifyCohorts: { readonly recent: Cohort; readonly baseline: Cohort };
+  /**
+   * The same cohorts per source (sorted by source; they sum to qualifyCohorts): what attribution reads to
+   * tell a drop of one source from a funnel-wide one (src/detect/attribution.ts).
+   */
+  readonly qualifyCohortsBySource: readonly SourceCohorts[];
   readonly accuracy: { readonly recent: ConfusionTotals; readonly baseline: ConfusionTotals };
   /** Sorted by source name. Leads without a source are grouped as 'unknown'. */
   readonly sources: readonly SourceFigures[];

@@ -1,6 +1,7 @@
 /**
- * Spawning (docs/design.md §3 step 3): for each bottleneck, skip when its skill type is already testing, when a skill
- * of that type was killed less than `killCooldownDays` before the run's clock, or when a test already runs
+ * Spawning (docs/design.md §3 step 3): for each bottleneck, skip when its skill identity (skill type and
+ * segment: the source-optimizers of two sources are different skills) is already testing, when a skill of
+ * that identity was killed less than `killCooldownDays` before the run's clock, or when a test already runs
  * on the same metric (and segment); otherwise insert the skill and its A/B test in ONE transaction.
  *
  * Safe under concurrency: each decision runs in a transaction that first takes a fixed advisory lock, so
@@ -155,9 +156,9 @@ export async function spawnOne(
 }
 
 async function blockingReason(tx: Queryable, b: Bottleneck, now: Date, config: SpawnConfig): Promise<SkipReason | undefined> {
-  const testing = await findTestingSkill(tx, b.suggestedSkill);
+  const testing = await findTestingSkill(tx, b.suggestedSkill, b.segment);
   if (testing) return { reason: 'already-testing', testingSkillId: testing.id };
-  const kill = await findLatestKill(tx, b.suggestedSkill);
+  const kill = await findLatestKill(tx, b.suggestedSkill, b.segment);
   if (kill) {
     const cooldownDays = kill.kill_reason === 'inconclusive'
       ? (config.inconclusiveCooldownDays ?? DEFAULT_SPAWN_CONFIG.inconclusiveCooldownDays)

@@ -167,7 +167,7 @@ function reportDetections(bs: readonly Bottleneck[], open: ReadonlySet<string>, 
 /** Why the daily job did not spawn a skill, in words. */
 function skipText(k: Skipped): string {
   switch (k.reason) {
-    case 'already-testing': return `skill #${k.testingSkillId} of this type is already being tested`;
+    case 'already-testing': return `skill #${k.testingSkillId} (${k.skill}${k.segment ? ` for ${k.segment}` : ''}) is already being tested`;
     case 'killed-recently': return `a ${k.skill} was killed on ${k.killedAt.slice(0, 10)}: cooldown ${k.cooldownDays} days, ${k.daysRemaining} to go`;
     case 'kept-recently': return `a ${k.skill} was kept on ${k.keptAt.slice(0, 10)}: its rollout is still in the detection window, ${k.daysRemaining} day(s) to go`;
     case 'metric-has-running-test': return `test #${k.runningTestId} already runs on ${k.metric}`;

@@ -36,13 +36,23 @@ async function seed(db: Queryable): Promise<void> {
     await db.query(`insert into lh_lead_status (id, source, status, created_at, contacted_at, qualified_at, closed_at)
       values ($1, $2, $3, $4, $5, $6, $7)`, [id, source, status, created, contacted ?? null, qualified ?? null, closed ?? null]);
   }
-  const perf: Array<[string, string, number, number, number, number]> = [
-    ['2026-03-21', 'a', 50, 50, 50, 50], ['2026-03-20', 'a', 5, 1, 2, 10], ['2026-03-14', 'b', 3, 0, 1, 4],
-    ['2026-03-13', 'a', 7, 2, 2, 9], ['2026-02-14', 'b', 1, 1, 1, 1], ['2026-02-13', 'a', 50, 50, 50, 50],
+  // validations scored against truths arriving on each local day (New York), as lh_scored_truths reads them:
+  // [day, pattern, tp, fp, fn, tn, local time of the truths]
+  const truths: Array<[string, string, number, number, number, number, string]> = [
+    ['2026-03-21', 'a', 50, 50, 50, 50, '00:30'], ['2026-03-20', 'a', 5, 1, 2, 10, '12:00'], ['2026-03-14', 'b', 3, 0, 1, 4, '00:10'],
+    ['2026-03-13', 'a', 7, 2, 2, 9, '23:50'], ['2026-02-14', 'b', 1, 1, 1, 1, '12:00'], ['2026-02-13', 'a', 50, 50, 50, 50, '23:59'],
   ];
-  for (const [d, p, tp, fp, fn, tn] of perf) {
-    await db.query(`insert into lh_pattern_performance (performance_date, pattern_name, true_positives, false_positives,
-      false_negatives, true_negatives, sample_size) values ($1, $2, $3::int, $4::int, $5::int, $6::int, $3::int + $4::int + $5::int + $6::int)`, [d, p, tp, fp, fn, tn]);
+  for (const [d, p, tp, fp, fn, tn, at] of truths) {
+    await db.query(`with cls as (
+        select k, (k < $3::int + $4::int) as predicted, (k < $3::int or k >= $3::int + $4::int and k < $3::int + $4::int + $5::int) as actual
+        from generate_series(0, $3::int + $4::int + $5::int + $6::int - 1) k
+      ), v as (
+        insert into lh_validation_history (lead_id, pattern_name, predicted, validated_at)
+        select 500000 + k, $2, predicted, ($1::date + time '00:01') at time zone 'America/New_York' from cls returning id, lead_id
+      )
+      insert into lh_feedback_log (validation_id, actual, agent_id, created_at)
+      select v.id, cls.actual, 'agent', ($1::date + $7::time) at time zone 'America/New_York' from v join cls on v.lead_id = 500000 + cls.k`,
+    [d, p, tp, fp, fn, tn, at]);
   }
 }
 

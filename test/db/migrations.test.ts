@@ -129,12 +129,20 @@ VALUES
       }
     });
 
-    it('constraints make duplicates impossible: one testing skill per type, one running test per metric', async () => {
+    it('constraints make duplicates impossible: one testing skill per type and segment, one running test per metric', async () => {
       const db = await target.fresh();
       try {
         const ins = "insert into lh_spawned_skills (skill_type, skill_name, status) values ('lead-scorer', 'x', 'testing')";
         await db.query(ins);
         await assert.rejects(db.query(ins), (e: { code?: string }) => e.code === '23505');
+        // the identity is (type, segment): two sources' optimizers may be tested at once, one source's twice not
+        const forSource = (s: string) => `insert into lh_spawned_skills (skill_type, skill_name, status, segment) values ('source-optimizer', 'x', 'testing', '${s}')`;
+        await db.query(forSource('zillow'));
+        await db.query(forSource('direct_mail'));
+        await assert.rejects(db.query(forSource('zillow')), (e: { code?: string }) => e.code === '23505');
+        // a source is free text of any length: the index holds its md5, so a 10,000-character one fits, once
+        await db.query(forSource('x'.repeat(10_000)));
+        await assert.rejects(db.query(forSource('x'.repeat(10_000))), (e: { code?: string }) => e.code === '23505');
         const test = "insert into lh_ab_tests (test_name, metric_tracked) values ('t', 'qualification_rate')";
         await db.query(test);
         await assert.rejects(db.query(test), (e: { code?: string }) => e.code === '23505');

@@ -143,6 +143,34 @@ for (const target of await dbTargets()) {
       }
     });
 
+    it("skill identity is (type, segment): one source's killed or testing optimizer does not block another's", async () => {
+      const db = await target.fresh();
+      try {
+        // direct_mail's optimizer killed 10 days ago (futile): its own cooldown, not zillow's
+        const [killed] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, segment, spawned_at, decision_made_at)
+          values ('source-optimizer', 'old', 'killed', 'direct_mail', $1::timestamptz - interval '40 days', $1) returning id`,
+        [new Date(NOW.getTime() - 10 * DAY_MS).toISOString()]);
+        const ds = await spawnForBottlenecks(db, [weakSource('zillow'), weakSource('cold_call'), weakSource('direct_mail')], DAY, NOW);
+        assert.deepEqual(kinds(ds), ['spawned', 'spawned', 'killed-recently']);
+        const dm = ds[2]!;
+        assert.ok(dm.kind === 'skipped' && dm.skipped.reason === 'killed-recently' && dm.skipped.killedSkillId === killed!.id
+          && dm.skipped.daysRemaining === 20, JSON.stringify(dm));
+        // two weak sources tested at once
+        const rows = await db.query<{ segment: string; status: string }>(
+          "select s.segment, t.status from lh_spawned_skills s join lh_ab_tests t on t.skill_id = s.id where s.status = 'testing' order by s.segment");
+        assert.deepEqual(rows, [{ segment: 'cold_call', status: 'running' }, { segment: 'zillow', status: 'running' }]);
+        // the same source again is already testing, with its own skill's id
+        const again = await spawnOne(db, weakSource('zillow'), DAY, NOW);
+        const zillow = ds[0]!;
+        assert.ok(again.kind === 'skipped' && again.skipped.reason === 'already-testing' && zillow.kind === 'spawned'
+          && again.skipped.testingSkillId === zillow.spawned.skill.id, JSON.stringify(again));
+        // a funnel-wide skill of another type is not blocked by either
+        assert.equal((await spawnOne(db, bottleneck(), DAY, NOW)).kind, 'spawned');
+      } finally {
+        await db.close();
+      }
+    });
+
     it('one experiment per metric (and segment)', async () => {
       const db = await target.fresh();
       try {

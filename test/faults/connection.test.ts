@@ -145,7 +145,7 @@ describe('a statement cancelled by statement_timeout', { skip: hasPostgres ? fal
 describe('a connection dropped while the detection input is read', { skip: hasPostgres ? false : 'PostgreSQL not available (CI has it)' }, () => {
   // Before: the detection step wrapped every error and added "check the time zone is an IANA name and the
   // database is migrated", which is false for a lost connection. The job runs in-process on a Database whose
-  // query() is the real adapter's: when the detection's accuracy query (lh_pattern_performance) comes, a
+  // query() is the real adapter's: when the detection's accuracy query (lh_scored_truths over lh_feedback_log) comes, a
   // second session takes an ACCESS EXCLUSIVE lock first, so the query waits on the server, and its backend
   // is terminated there.
   it('pg_terminate_backend in the detection step: the CLI line says the connection was lost, and nothing about the time zone', async () => {
@@ -156,11 +156,11 @@ describe('a connection dropped while the detection input is read', { skip: hasPo
     const job = connectPostgres(url, { max: 1 });
     let trapped = false;
     let jobPid = 0;
-    const isAccuracyQuery = (text: string) => !trapped && /\bpublic\.lh_pattern_performance\b/.test(text) && !/lh_update_/.test(text);
+    const isAccuracyQuery = (text: string) => !trapped && /\bpublic\.lh_scored_truths\b/.test(text) && !/lh_update_/.test(text);
     const trap = async () => {
       trapped = true;
       await locker.query('begin');
-      await locker.query('lock table lh_pattern_performance in access exclusive mode');
+      await locker.query('lock table lh_feedback_log in access exclusive mode');
       void (async () => {
         for (let i = 0; i < 300; i++) {
           const [row] = await side.query<{ pid: number }>(`select pid from pg_stat_activity where pid = $1
@@ -186,7 +186,7 @@ describe('a connection dropped while the detection input is read', { skip: hasPo
       jobPid = (await job.query<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid; // max 1: the job's only session
       const failure = await runDailyJob({ db: intercepted, clock: fixedClock(new Date('2026-01-21T00:01:00Z')), logger: silentLogger },
         { timeZone: 'America/New_York' }).then(() => undefined, (e: unknown) => e);
-      assert.ok(trapped, 'the detection input never read lh_pattern_performance');
+      assert.ok(trapped, 'the detection input never read lh_scored_truths');
       assert.ok(failure instanceof Error, 'the job did not fail');
       const line = failureLine(failure);
       // the driver reports the server's FATAL 57P01, the closed socket or the reset one; all are reworded

@@ -108,14 +108,15 @@ export async function assertSkillsAndTestsPaired(db: Queryable): Promise<void> {
 /**
  * Every lh_ table but lh_settings (so a table added by a later migration is compared too), each row as
  * JSON in a stable order, without the columns that hold the wall-clock time of the write (a default of
- * now(): computed_at, updated_at, detected_at...). spawned_at and started_at stay: the job sets them from
- * its clock (--now).
+ * now(): computed_at, updated_at, detected_at...), nor identity columns: a sequence is not transactional, so
+ * an insert a crash aborted has used its number and the re-run's rows get later ones (references to them,
+ * e.g. skill_id, stay compared). spawned_at and started_at stay: the job sets them from its clock (--now).
  */
 export async function outputTables(db: Queryable): Promise<Record<string, unknown[]>> {
   const tables = await db.query<{ t: string; wallclock: string[] }>( // text[] arrives as a JS array on both drivers
     `select c.table_name as t,
        coalesce(array_agg(c.column_name::text order by c.column_name) filter (
-         where c.column_default ilike '%now()%' and c.column_name not in ('spawned_at', 'started_at')), '{}') as wallclock
+         where (c.column_default ilike '%now()%' and c.column_name not in ('spawned_at', 'started_at')) or c.is_identity = 'YES'), '{}') as wallclock
      from information_schema.columns c
      where c.table_schema = 'public' and c.table_name like 'lh\\_%' and c.table_name <> 'lh_settings'
        and c.table_name in (select tablename from pg_tables where schemaname = 'public')

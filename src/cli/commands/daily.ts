@@ -125,8 +125,8 @@ function renderDay(d: DayResult): string[] {
 
 function skipText(s: Skipped): string {
   switch (s.reason) {
-    case 'already-testing': return `a ${s.skill} is already testing (skill #${s.testingSkillId})`;
-    case 'killed-recently': return `a ${s.skill} was killed ${s.killedAt}; ${s.daysRemaining} day(s) of cooldown left`;
+    case 'already-testing': return `a ${s.skill}${s.segment ? ` for ${s.segment}` : ''} is already testing (skill #${s.testingSkillId})`;
+    case 'killed-recently': return `a ${s.skill}${s.segment ? ` for ${s.segment}` : ''} was killed ${s.killedAt}; ${s.daysRemaining} day(s) of cooldown left`;
     case 'kept-recently': return `a ${s.skill} was kept ${s.keptAt}; its rollout is still in the detection window, ${s.daysRemaining} day(s) left`;
     case 'metric-has-running-test': return `test #${s.runningTestId} "${s.runningTestName}" already runs on ${s.metric}`;
     case 'lost-race': return `another writer got there first (${s.detail})`;

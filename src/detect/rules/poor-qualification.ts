@@ -21,14 +21,16 @@ export function poorQualification(input: DetectionInput, c: DetectionConfig): Ru
     metric: 'qualification_rate',
     target: cfg.targetQualificationRate,
     checks: [
-      // event-dated qualifications: the qualifications of leads contacted (and created) before the window must exist
-      whenCovered(rule, h, [{ what: 'the recent window of qualifications', range: recent.range, dating: 'qualified' }], c,
+      // event-dated qualifications: the qualifications of leads contacted (and created) before the window must
+      // exist, else qualified / contacted reads low
+      whenCovered(rule, h, [{ what: 'the recent window of qualifications', range: recent.range, dating: 'qualified', partial: 'creates-problem' }], c,
         () => rateBelowLine({ rule, label: 'qualification rate (qualified / contacted)',
           successes: recent.qualified, n: recent.contacted, line: cfg.minQualificationRate,
           target: cfg.targetQualificationRate, windowDays: c.recentDays, range: showRange(recent.range) }, c)),
       whenCovered(test, h, [
-        { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted' },
-        { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted' },
+        // a partial cohort holds only the contacts of the first leads, the fastest: not to be compared with
+        { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted', partial: 'creates-problem' },
+        { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted', partial: 'creates-problem' },
       ], c, () => rateDropCheck({ test, label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
         minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(qc.recent.range, qc.baseline.range) },
       rateDropStats(test, qc.recent, qc.baseline, c), c)),

@@ -1,6 +1,6 @@
 /**
- * validation_accuracy_drop → pattern-optimizer, on micro-F1 pooled over the window's
- * lh_pattern_performance rows (all patterns): F1 = 2tp / (2tp + fp + fn).
+ * validation_accuracy_drop → pattern-optimizer, on micro-F1 pooled over the validations scored in the window
+ * (lh_scored_truths, all patterns): F1 = 2tp / (2tp + fp + fn).
  * Given the m = tp + fp + fn labels F1 depends on, F1 = 2J / (1 + J) with J = tp / m, a strictly
  * increasing function of the binomial share J. So "F1 below the line" is the one-sided z-test of J
  * against J0 = F0 / (2 − F0), and "F1 dropped" is the one-sided pooled two-proportion test of J recent
@@ -73,8 +73,10 @@ function dropped(r: ConfusionTotals, b: ConfusionTotals, c: DetectionConfig): Ch
 /** Validation-accuracy checks of one day's input. */
 export function validationAccuracyDrop(input: DetectionInput, c: DetectionConfig): RuleOutcome {
   const { recent, baseline } = input.accuracy;
-  const recentNeed = { what: 'the recent window of labels', range: recent.range, dating: 'labels' } as const;
-  const baselineNeed = { what: 'the baseline window of labels', range: baseline.range, dating: 'labels' } as const;
+  // each label is scored on its own: a partial window is a smaller sample, not a biased one; but a drop needs
+  // the established baseline (src/detect/coverage.ts)
+  const recentNeed = { what: 'the recent window of labels', range: recent.range, dating: 'labels', partial: 'none' } as const;
+  const baselineNeed = { what: 'the baseline window of labels', range: baseline.range, dating: 'labels', partial: 'creates-problem' } as const;
   return globalOutcome('validation_accuracy_drop', [{
     metric: 'f1_score',
     target: c.validationAccuracy.targetF1,

@@ -78,6 +78,11 @@ export interface InputSpec {
   qualify?: { recent: [number, number]; baseline: [number, number] };
   accuracy?: { recent: [number, number, number, number]; baseline: [number, number, number, number] };
   sources?: SourceFigures[];
+  /**
+   * The qualify cohorts per source, [source, [recent n, successes], [baseline n, successes]]; when given and
+   * `qualify` is not, the funnel-wide cohorts are their sums. Default: none (attribution not applicable).
+   */
+  qualifyBySource?: Array<[string, [number, number], [number, number]]>;
   /** The first day of data (DetectionInput.historyStart); default LONG_HISTORY. */
   historyStart?: string | null;
 }
@@ -90,7 +95,9 @@ export function makeInput(spec: InputSpec = {}): DetectionInput {
   const r = funnel(RECENT, { ...HEALTHY_RECENT, ...spec.recent });
   const b = funnel(BASELINE, { ...HEALTHY_BASELINE, ...spec.baseline });
   const contact = spec.contact ?? { recent: [140, 112], baseline: [560, 448] };
-  const qualify = spec.qualify ?? { recent: [112, 50], baseline: [448, 200] };
+  const bySource = spec.qualifyBySource ?? [];
+  const sum = (i: 1 | 2): [number, number] => bySource.reduce<[number, number]>((a, x) => [a[0] + x[i][0], a[1] + x[i][1]], [0, 0]);
+  const qualify = spec.qualify ?? (bySource.length > 0 ? { recent: sum(1), baseline: sum(2) } : { recent: [112, 50], baseline: [448, 200] });
   const acc = spec.accuracy ?? { recent: [60, 9, 9, 62], baseline: [240, 36, 36, 248] };
   return {
     date: RECENT.to, timeZone: 'UTC',
@@ -98,6 +105,7 @@ export function makeInput(spec: InputSpec = {}): DetectionInput {
     responseRanks: rankSums(r.responses, b.responses),
     contactCohorts: { recent: { ...cohort(RECENT, ...contact.recent), fast: 0 }, baseline: { ...cohort(BASELINE, ...contact.baseline), fast: 0 } },
     qualifyCohorts: { recent: cohort(RECENT, ...qualify.recent), baseline: cohort(BASELINE, ...qualify.baseline) },
+    qualifyCohortsBySource: bySource.map(([name, r, b]) => ({ source: name, recent: cohort(RECENT, ...r), baseline: cohort(BASELINE, ...b) })),
     accuracy: { recent: confusion(RECENT, ...acc.recent), baseline: confusion(BASELINE, ...acc.baseline) },
     sources: spec.sources ?? [
       source('cold_call', [150, 33], [35, 8], [140, 31]),

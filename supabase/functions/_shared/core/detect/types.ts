@@ -25,7 +25,10 @@ export type Severity = 'low' | 'medium' | 'high';
 /** Which rule fired: the seed's fixed threshold, or a significant drop against the metric's own baseline. */
 export type Trigger =
   | { readonly kind: 'threshold'; readonly rule: string; readonly threshold: number }
-  | { readonly kind: 'baseline-drop'; readonly test: string; readonly pValue: number; readonly alpha: number; readonly baselineValue: number };
+  | { readonly kind: 'baseline-drop'; readonly test: string; readonly pValue: number; readonly alpha: number; readonly baselineValue: number }
+  /** Not a trigger of its own: who a funnel-wide drop belongs to (src/detect/attribution.ts), beside the trigger that fired. */
+  | { readonly kind: 'attribution'; readonly verdict: 'funnel-wide' | 'sources'; readonly sources: readonly string[];
+      readonly heterogeneityP: number | null; readonly mixP: number | null };
 
 export interface Evidence {
   readonly trigger: Trigger;

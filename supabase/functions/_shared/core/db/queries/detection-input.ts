@@ -14,7 +14,7 @@ import type { DetectionConfig } from '../../detect/config.ts';
 import {
   dayRange, isIsoDate, windowOffsets,
   type Cohort, type ConfusionTotals, type ContactCohort, type DetectionInput, type DurationSummary,
-  type FunnelWindow, type ResponseRanks, type SourceFigures, type WindowOffsets,
+  type FunnelWindow, type ResponseRanks, type SourceCohorts, type SourceFigures, type WindowOffsets,
 } from '../../detect/input.ts';
 
 /** Loading the detection input failed; the message names the day, the zone and what to check. */
@@ -122,19 +122,22 @@ select w.w,
 from ${WINDOWS} left join c on true
 group by w.w`;
 
-/** Valid leads contacted in the shifted windows: qualified within $7 days of the contact. */
+/**
+ * Valid leads contacted in the shifted windows: qualified within $7 days of the contact, per window and
+ * source (the funnel-wide cohort is their sum; the per-source rows let detection attribute a drop).
+ */
 const QUALIFY_SQL = `with ${BOUNDS},
 q as (
-  select ${win('f.contacted_at')} as w,
+  select ${win('f.contacted_at')} as w, f.source as src,
     coalesce(f.converted_at < f.contacted_at + make_interval(hours => $7::int * 24), f.converted) as ok
   from ${FACTS}
   where ${inAny('l.contacted_at')} and f.is_valid
 )
-select w.w,
-  count(*) filter (where q.w = w.w)::int as n,
-  count(*) filter (where q.w = w.w and q.ok)::int as successes
-from ${WINDOWS} left join q on true
-group by w.w`;
+select q.w, q.src, count(*)::int as n, count(*) filter (where q.ok)::int as successes
+from q
+where q.w is not null
+group by q.w, q.src
+order by q.src, q.w`;
 
 /** Per source (valid leads): the threshold window ($7..$8 days before D) and the shifted recent/baseline cohorts. */
 const SOURCES_SQL = `with ${BOUNDS},
@@ -158,12 +161,24 @@ from s
 group by src
 order by src`;
 
-const ACCURACY_SQL = `select w.w, count(distinct p.performance_date)::int as days,
-  coalesce(sum(p.true_positives), 0)::int as tp, coalesce(sum(p.false_positives), 0)::int as fp,
-  coalesce(sum(p.false_negatives), 0)::int as fn, coalesce(sum(p.true_negatives), 0)::int as tn
+/**
+ * Confusion counts of the F1 windows from the raw tables: validations scored against the truths that arrived
+ * on each day (lh_scored_truths, the feedback analysis' own rule, migration 20261205000100), so a first run
+ * sees the whole history of feedback, not only the days earlier runs recorded in lh_pattern_performance.
+ * $1 = D, $2..$5 = recent from/to and baseline from/to (days before D), $6 = the zone.
+ */
+const ACCURACY_SQL = `with s as materialized (
+  select st.truth_day, st.predicted, st.actual
+  from public.lh_scored_truths($1::date - greatest($2::int, $4::int), $1::date - least($3::int, $5::int), $6::text) st
+  where st.validation_id is not null and st.predicted is not null
+)
+select w.w, count(distinct s.truth_day)::int as days,
+  count(s.*) filter (where s.predicted and s.actual)::int as tp,
+  count(s.*) filter (where s.predicted and not s.actual)::int as fp,
+  count(s.*) filter (where not s.predicted and s.actual)::int as fn,
+  count(s.*) filter (where not s.predicted and not s.actual)::int as tn
 from (values ('recent', $2::int, $3::int), ('baseline', $4::int, $5::int)) as w(w, f, t)
-left join public.lh_pattern_performance p
-  on p.performance_date between $1::date - w.f and $1::date - w.t
+left join s on s.truth_day between $1::date - w.f and $1::date - w.t
 group by w.w`;
 
 /**
@@ -276,9 +291,9 @@ async function loadHistoryStart(db: Queryable, timeZone: string): Promise<string
   return r.first_day;
 }
 
-async function loadAccuracy(db: Queryable, date: string, o: WindowOffsets) {
+async function loadAccuracy(db: Queryable, date: string, timeZone: string, o: WindowOffsets) {
   const rows = await db.query<{ w: Which; days: number; tp: number; fp: number; fn: number; tn: number }>(
-    ACCURACY_SQL, [date, ...offsetParams(o)]);
+    ACCURACY_SQL, [date, ...offsetParams(o), timeZone]);
   const one = (w: Which): ConfusionTotals => {
     const r = pick(rows, w);
     return { range: dayRange(date, o[w]), days: r.days, tp: r.tp, fp: r.fp, fn: r.fn, tn: r.tn };
@@ -290,7 +305,7 @@ async function loadAccuracy(db: Queryable, date: string, o: WindowOffsets) {
  * Computes in SQL everything the detection rules need for metric day `date` (YYYY-MM-DD) in `timeZone`
  * (an IANA name): event-dated funnel windows (recent D−6..D, baseline D−34..D−7 by default), Mann–Whitney
  * rank sums of response times, matured contact/qualify cohorts, per-source cohorts and pooled confusion
- * counts from lh_pattern_performance, and the first day of data (historyStart: the rules stay quiet on
+ * counts of the validations scored in each window (lh_scored_truths), and the first day of data (historyStart: the rules stay quiet on
  * windows the history does not cover). Throws DetectionInputError (with the driver error as cause).
  */
 export async function loadDetectionInput(
@@ -307,12 +322,11 @@ export async function loadDetectionInput(
     const funnel = await loadFunnel(db, st.funnel, date, funnelOffsets);
     const responseRanks = await loadRanks(db, st.ranks);
     const contactCohorts = await loadCohorts(db, st.contact, date, contactOffsets);
-    const q = await loadCohorts(db, st.qualify, date, qualifyOffsets);
-    const qualifyCohorts = { recent: withoutFast(q.recent), baseline: withoutFast(q.baseline) };
+    const { qualifyCohorts, qualifyCohortsBySource } = await loadQualify(db, st.qualify, date, qualifyOffsets);
     const sources = await loadSources(db, base, date, config);
-    const accuracy = await loadAccuracy(db, date, funnelOffsets);
+    const accuracy = await loadAccuracy(db, date, timeZone, funnelOffsets);
     const historyStart = await loadHistoryStart(db, timeZone);
-    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, accuracy, sources, historyStart };
+    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, qualifyCohortsBySource, accuracy, sources, historyStart };
   } catch (err) {
     // a lost session or a cancelled statement is what happened, not a detection problem: let it through
     if (err instanceof DetectionInputError || isConnectionLost(err) || isStatementCancelled(err)) throw err;
@@ -321,6 +335,20 @@ export async function loadDetectionInput(
   }
 }
 
-function withoutFast(c: ContactCohort): Cohort {
-  return { range: c.range, n: c.n, successes: c.successes };
+/** The qualify cohorts per source (sorted by source) and their sum, the funnel-wide cohorts. */
+async function loadQualify(db: Queryable, st: Statement, date: string, o: WindowOffsets) {
+  const rows = await db.query<{ w: Which; src: string; n: number; successes: number }>(st.sql, st.params);
+  const cohort = (w: Which, n: number, successes: number): Cohort => ({ range: dayRange(date, o[w]), n, successes });
+  const sum = (w: Which) => rows.filter((r) => r.w === w).reduce((a, r) => ({ n: a.n + r.n, s: a.s + r.successes }), { n: 0, s: 0 });
+  const total = { recent: sum('recent'), baseline: sum('baseline') };
+  const names = [...new Set(rows.map((r) => r.src))];
+  const bySource: SourceCohorts[] = names.map((source) => {
+    const one = (w: Which) => rows.find((r) => r.src === source && r.w === w);
+    return { source, recent: cohort('recent', one('recent')?.n ?? 0, one('recent')?.successes ?? 0),
+      baseline: cohort('baseline', one('baseline')?.n ?? 0, one('baseline')?.successes ?? 0) };
+  });
+  return {
+    qualifyCohorts: { recent: cohort('recent', total.recent.n, total.recent.s), baseline: cohort('baseline', total.baseline.n, total.baseline.s) },
+    qualifyCohortsBySource: bySource,
+  };
 }

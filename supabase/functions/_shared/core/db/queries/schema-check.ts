@@ -25,7 +25,7 @@ export const DAILY_JOB_OBJECTS: readonly string[] = [
   'public.lh_settings', 'public.lh_lead_status', 'public.lh_validation_history', 'public.lh_feedback_log',
   'public.lh_daily_metrics', 'public.lh_pattern_performance', 'public.lh_detected_bottlenecks',
   'public.lh_spawned_skills', 'public.lh_ab_tests',
-  'public.lh_spawned_skills_one_testing_per_type', 'public.lh_ab_tests_one_running_per_metric',
+  'public.lh_spawned_skills_one_testing_per_identity', 'public.lh_ab_tests_one_running_per_metric',
   'public.lh_is_time_zone(text)',
   'public.lh_update_daily_metrics(date,text,integer)', 'public.lh_update_pattern_performance(date,text)',
   'public.lh_heal_skill_invariants(timestamptz)',
@@ -40,6 +40,8 @@ export const DAILY_JOB_OBJECTS: readonly string[] = [
   // overlapping tests: the assignment rows and the functions its triggers call (migration 20261203000100)
   'public.lh_ab_assignments', 'public.lh_ab_exclusive()', 'public.lh_ab_picks(bigint,text,timestamptz,boolean)',
   'public.lh_ab_assignments_drop()',
+  // detection's F1 windows read the scored truths (migration 20261205000100)
+  'public.lh_scored_truths(date,date,text)',
 ];
 
 /** Every object the weekly analysis reads, writes or calls, checked before its first write. */

@@ -17,22 +17,24 @@ export async function takeSpawnLock(tx: Queryable): Promise<void> {
 }
 
 /** The skill of this type currently under test, if any (there is at most one: unique partial index). */
-export async function findTestingSkill(tx: Queryable, skillType: string): Promise<{ id: number } | undefined> {
+export async function findTestingSkill(tx: Queryable, skillType: string, segment: string | null): Promise<{ id: number } | undefined> {
   const rows = await tx.query<{ id: number }>(
-    `select id from public.lh_spawned_skills where skill_type = $1 and status = 'testing' order by id limit 1`,
-    [skillType]);
+    `select id from public.lh_spawned_skills
+     where skill_type = $1 and coalesce(segment, '') = coalesce($2::text, '') and status = 'testing' order by id limit 1`,
+    [skillType, segment]);
   return rows[0];
 }
 
-/** The most recently killed skill of this type (by decision time). */
-export async function findLatestKill(tx: Queryable, skillType: string): Promise<{ id: number; decided_at: Date; kill_reason: string | null } | undefined> {
+/** The most recently killed skill of this identity (type and segment), by decision time. */
+export async function findLatestKill(tx: Queryable, skillType: string, segment: string | null): Promise<{ id: number; decided_at: Date; kill_reason: string | null } | undefined> {
   const rows = await tx.query<{ id: number; decided_at: Date; kill_reason: string | null }>(
     `select s.id, s.decision_made_at as decided_at,
             (select t.kill_reason from public.lh_ab_tests t where t.skill_id = s.id order by t.id desc limit 1) as kill_reason
      from public.lh_spawned_skills s
-     where s.skill_type = $1 and s.status = 'killed' and s.decision_made_at is not null
+     where s.skill_type = $1 and coalesce(s.segment, '') = coalesce($2::text, '')
+       and s.status = 'killed' and s.decision_made_at is not null
      order by s.decision_made_at desc, s.id desc limit 1`,
-    [skillType]);
+    [skillType, segment]);
   return rows[0];
 }
 

@@ -17,19 +17,22 @@ export function lowResponseRate(input: DetectionInput, c: DetectionConfig): Rule
   const cfg = c.lowResponseRate;
   const { recent, baseline } = input.funnel;
   const h = input.historyStart;
-  // contacts (and their response times) are dated by the contact: they need the contact maturity behind them
-  const recentContacts: WindowNeed = { what: 'the recent window of contacts', range: recent.range, dating: 'contacted' };
-  const baselineContacts: WindowNeed = { what: 'the baseline window of contacts', range: baseline.range, dating: 'contacted' };
+  // contacts (and their response times) are dated by the contact: they need the contact maturity behind them,
+  // except where a partial window can only look faster (the slowest contacts of its leads are still missing)
+  const recentResponses: WindowNeed = { what: 'the recent window of contacts', range: recent.range, dating: 'contacted', partial: 'hides-problem' };
+  const baselineResponses: WindowNeed = { what: 'the baseline window of contacts', range: baseline.range, dating: 'contacted', partial: 'creates-problem' };
+  // contacted / new over the same days: the contacts of the window's newest leads are still missing
+  const recentContacts: WindowNeed = { ...recentResponses, partial: 'creates-problem' };
   const lineRule = 'average response time above maxAvgResponseHours';
   const riseTest = 'response-time rise';
   const response: MetricChecks = {
     metric: 'avg_response_time_hours',
     target: cfg.targetResponseHours,
     checks: [
-      whenCovered(lineRule, h, [recentContacts], c, () => meanAboveLine({ rule: lineRule, label: 'average response time', unit: 'h',
+      whenCovered(lineRule, h, [recentResponses], c, () => meanAboveLine({ rule: lineRule, label: 'average response time', unit: 'h',
         summary: recent.responseHours, line: cfg.maxAvgResponseHours, target: cfg.targetResponseHours,
         range: showRange(recent.range) }, c)),
-      whenCovered(riseTest, h, [recentContacts, baselineContacts], c, () => durationRise({ test: riseTest, label: 'response time',
+      whenCovered(riseTest, h, [recentResponses, baselineResponses], c, () => durationRise({ test: riseTest, label: 'response time',
         unit: 'h', recent: recent.responseHours, baseline: baseline.responseHours, ranks: input.responseRanks,
         minRatio: cfg.minResponseRatio, ranges: showRanges(recent.range, baseline.range) }, c)),
     ],
@@ -46,8 +49,9 @@ export function lowResponseRate(input: DetectionInput, c: DetectionConfig): Rule
         label: 'contact rate (contacted / new leads)', successes: recent.contacted, n: recent.newLeads, line: cfg.minContactRate,
         target: cfg.targetContactRate, windowDays: c.recentDays, range: showRange(recent.range) }, c)),
       whenCovered(dropTest, h, [
-        { what: 'the contact cohort', range: cc.recent.range, dating: 'created' },
-        { what: "the contact cohort's baseline", range: cc.baseline.range, dating: 'created' },
+        // matured cohorts by creation day: a partial recent window is smaller, not biased; a baseline must be established
+        { what: 'the contact cohort', range: cc.recent.range, dating: 'created', partial: 'none' },
+        { what: "the contact cohort's baseline", range: cc.baseline.range, dating: 'created', partial: 'creates-problem' },
       ], c, () => rateDropCheck({ test: dropTest, label: `share of leads contacted within ${c.maturity.contactDays} days`,
         minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(cc.recent.range, cc.baseline.range),
         extra: { fastResponseHours: cfg.fastResponseHours, recentFastShare: share(cc.recent.fast, cc.recent.n),

@@ -16,9 +16,10 @@ export function slowFollowUp(input: DetectionInput, c: DetectionConfig): RuleOut
   const cfg = c.slowFollowUp;
   const { recent, baseline } = input.funnel;
   const h = input.historyStart;
-  // delays of leads qualified in a window: without the history before it only the short delays are seen
-  const recentNeed: WindowNeed = { what: 'the recent window of qualifications', range: recent.range, dating: 'qualified' };
-  const baselineNeed: WindowNeed = { what: 'the baseline window of qualifications', range: baseline.range, dating: 'qualified' };
+  // delays of leads qualified in a window: without the history before it only the short delays are seen, which
+  // can hide a slow follow-up in the recent window but would make a baseline look fast
+  const recentNeed: WindowNeed = { what: 'the recent window of qualifications', range: recent.range, dating: 'qualified', partial: 'hides-problem' };
+  const baselineNeed: WindowNeed = { what: 'the baseline window of qualifications', range: baseline.range, dating: 'qualified', partial: 'creates-problem' };
   const rule = 'average days to qualify above maxAvgDaysToQualify';
   const test = 'days-to-qualify rise';
   return globalOutcome('slow_follow_up', [{

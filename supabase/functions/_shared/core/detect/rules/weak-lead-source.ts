@@ -94,12 +94,13 @@ function dropChecks(sources: readonly SourceFigures[], c: DetectionConfig): Map<
 export function weakLeadSource(input: DetectionInput, c: DetectionConfig): RuleOutcome {
   const first = input.sources[0];
   if (!first) return { type: 'weak_lead_source', bottlenecks: [], quiet: [`${RULE}: no matured leads in any source`] };
-  // every source shares the same (creation-dated) windows: one coverage verdict per trigger
+  // every source shares the same (creation-dated, matured) windows: one coverage verdict per trigger; a
+  // partial cohort is smaller, not biased, but a drop needs the established baseline
   const h = input.historyStart;
-  const thresholdGap = coverageGap(RULE, h, [{ what: 'the source window', range: first.window.range, dating: 'created' }], c);
+  const thresholdGap = coverageGap(RULE, h, [{ what: 'the source window', range: first.window.range, dating: 'created', partial: 'none' }], c);
   const dropGap = coverageGap('conversion drop by source', h, [
-    { what: 'the source cohorts', range: first.recent.range, dating: 'created' },
-    { what: "the source cohorts' baseline", range: first.baseline.range, dating: 'created' },
+    { what: 'the source cohorts', range: first.recent.range, dating: 'created', partial: 'none' },
+    { what: "the source cohorts' baseline", range: first.baseline.range, dating: 'created', partial: 'creates-problem' },
   ], c);
   const all = (q: Check) => new Map(input.sources.map((s) => [s.source, q]));
   const thresholds = thresholdGap ? all(thresholdGap) : thresholdChecks(input.sources, c);
