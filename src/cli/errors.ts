@@ -4,6 +4,29 @@ import { DatabaseError } from '../db/port.ts';
 /** A mistake in how the command was called: reported in one line with exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** Fields of the `{"error": …}` document a command that reports failures as JSON prints (see errorDocument). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.details = options.details;
+  }
+}
+
+/** Any other failure (exit 1) whose `{"error": …}` document carries more than the message. */
+export class DetailedFailure extends Error {
+  override readonly name = 'DetailedFailure';
+  constructor(message: string, readonly details: Readonly<Record<string, unknown>>, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/**
+ * The JSON document a failure is with --json, for commands that report failures as JSON (`config`):
+ * `{"error": {"kind": "usage" | "failure", "exitCode": 2 | 1, "message": <the one line of stderr>, …details}}`.
+ */
+export function errorDocument(err: unknown, exitCode: number, message: string): { error: Record<string, unknown> } {
+  const details = err instanceof UsageError || err instanceof DetailedFailure ? err.details : undefined;
+  return { error: { kind: exitCode === 2 ? 'usage' : 'failure', exitCode, message, ...details } };
 }
 
 /** The error and its causes, outermost first (bounded, in case of a cycle). */

@@ -10,7 +10,14 @@ import { registerPlan } from './commands/plan.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerWorker } from './commands/worker.ts';
-import { failureLine, UsageError } from './errors.ts';
+import { registerConfig } from './commands/config.ts';
+import { errorDocument, failureLine, UsageError } from './errors.ts';
+
+/**
+ * Commands whose failures are, with --json, also one JSON document on stdout (errorDocument); stderr keeps
+ * its one line either way.
+ */
+const JSON_FAILURE_COMMANDS: ReadonlySet<string> = new Set(['config']);
 
 export function buildProgram(): Command {
   const program = new Command('lh-brain')
@@ -31,24 +38,35 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerReport(program);
   registerWorker(program);
+  registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  let invoked: string | undefined;
+  program.hook('preSubcommand', (_program, sub) => { invoked = sub.name(); });
+  const jsonFailure = (err: unknown, exitCode: number, message: string) => {
+    if (invoked === undefined || !JSON_FAILURE_COMMANDS.has(invoked) || !program.opts<{ json?: boolean }>().json) return;
+    process.stdout.write(JSON.stringify(errorDocument(err, exitCode, message), null, 2) + '\n');
+  };
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; commander has already printed the message
-      return err.exitCode === 0 ? 0 : 2;
+      if (err.exitCode === 0) return 0;
+      jsonFailure(err, 2, err.code === 'commander.help' ? `${invoked ?? 'lh-brain'} needs a subcommand (see --help)` : err.message.replace(/^error: /, ''));
+      return 2;
     }
     if (err instanceof UsageError) {
+      jsonFailure(err, 2, err.message);
       process.stderr.write(`lh-brain: ${err.message}\n`);
       return 2;
     }
+    jsonFailure(err, 1, failureLine(err));
     process.stderr.write(`lh-brain: ${failureLine(err)}\n`);
     if (process.env['LH_BRAIN_DEBUG']) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
     return 1;

@@ -25,6 +25,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a database URL of another kind', ['--database-url', 'mysql://u:pw@localhost/db', 'daily'], /database URL must start with postgres:\/\/ or postgresql:\/\//],
   ['--memory with a database URL', ['--memory', '--database-url', 'postgres://u@localhost/db', 'daily'], /--database-url cannot be combined with --memory or --data-dir/],
   ['daily --date in another format', ['--memory', ...NOW, 'daily', '--date', '01/20/2026'], /--date must be a calendar date YYYY-MM-DD, got "01\/20\/2026"/],
+  ['config set without a value', ['--memory', 'config', 'set', 'detection'], /missing required argument 'value'/],
+  ['an unknown config subcommand', ['--memory', 'config', 'show'], /unknown command 'show'/],
 ];
 
 describe('bad command lines', () => {
