@@ -172,3 +172,48 @@ describe('attribution of qualification drops on simulated pipelines (10–40 lea
     assert.ok(has('funnel') <= 0.5 * SERIES, tally(v));
   });
 });
+
+describe('the CUSUMs beside the window tests (issue 12 item 5): the same seeds, old and new', () => {
+  /** Every type's baseline test by one method: the window tests (the old detector) or the CUSUMs (the new). */
+  const method = (m: 'window' | 'cusum'): DetectionConfig => ({ ...DEFAULT_DETECTION_CONFIG,
+    cusum: { ...DEFAULT_DETECTION_CONFIG.cusum, dropTest: { qualification: m, response: m, delay: m, f1: m } } });
+  const ROWS: ReadonlyArray<{ drop: string; type: BottleneckType }> = [
+    { drop: 'contacted → qualified 60 % → 40 %', type: 'poor_qualification' },
+    { drop: 'F1 0.87 → 0.75', type: 'validation_accuracy_drop' },
+    { drop: 'days to qualify median 2 → 5', type: 'slow_follow_up' },
+    { drop: 'response time 2 h → 8 h', type: 'low_response_rate' },
+  ];
+  const measure = (c: DetectionConfig) => {
+    const falseAlarms = new Map<BottleneckType, number>();
+    for (let s = 0; s < STABLE_SERIES; s++) {
+      const days = run(simulate(1000 + s, WARM_UP + STABLE_DAYS, HEALTHY), WARM_UP, WARM_UP + STABLE_DAYS, c);
+      for (const r of ROWS) falseAlarms.set(r.type, (falseAlarms.get(r.type) ?? 0) + episodes(days, r.type) / STABLE_SERIES);
+    }
+    return ROWS.map((r) => {
+      const world = DROPS.find((d) => d.name === r.drop)!.world;
+      const delays = Array.from({ length: SERIES }, (_, s) => run(simulate(5000 + s, CHANGE + 21, world), CHANGE, CHANGE + 21, c).findIndex((d) => d.has(r.type)))
+        .filter((d) => d >= 0).sort((a, b) => a - b);
+      return { ...r, falseAlarms: falseAlarms.get(r.type)!, power: delays.length / SERIES, median: delays[Math.floor(delays.length / 2)] ?? Infinity };
+    });
+  };
+
+  it('prints the table and holds the measured delays, power and false alarms', () => {
+    const old = measure(method('window'));
+    const neu = measure(method('cusum'));
+    const f = (x: { falseAlarms: number; power: number; median: number }) => `${x.falseAlarms.toFixed(3)} | ${x.power.toFixed(2)} | ${x.median}`;
+    console.log(`type | drop | window: false alarms/90 d | power 21 d | median delay | CUSUM: false alarms/90 d | power 21 d | median delay\n${
+      ROWS.map((r, i) => `${r.type} | ${r.drop} | ${f(old[i]!)} | ${f(neu[i]!)}`).join('\n')}`);
+    const [q, f1, dtq, resp] = neu as [typeof neu[0], typeof neu[0], typeof neu[0], typeof neu[0]];
+    // measured with these seeds (tuned on others, scripts/tune-cusum.ts: 21000 and 25000):
+    // window 0.133 | 0.97 | 11, 0.200 | 0.93 | 6, 0.233 | 0.97 | 6, 0.117 | 1.00 | 2;
+    // CUSUM  0.167 | 1.00 | 5,  0.217 | 0.97 | 7, 0.067 | 0.93 | 10, 0.133 | 1.00 | 1
+    for (const x of neu) assert.ok(x.falseAlarms <= 0.25, `${x.type}: ${x.falseAlarms} false bottlenecks per 90 days with the CUSUM (budget 0.25)`);
+    assert.ok(q.median <= 7 && q.power >= 0.95, `qualification 60 % → 40 %: median ${q.median}, power ${q.power} (target ≤ 7 days, ≥ 95 %)`);
+    assert.ok(q.median < old[0]!.median, `qualification: the CUSUM (${q.median} days) is faster than the window test (${old[0]!.median})`);
+    assert.ok(resp.median <= 2 && resp.power >= 0.95, `response 2 h → 8 h: median ${resp.median}, power ${resp.power} (target ≤ 2 days, ≥ 95 %)`);
+    // not met: F1 (target 4 days; the information bound at the budget is ≈ 8 days, src/detect/README.md) and days to
+    // qualify (target 4; the window test's 6 is faster): regression guards at the measured level
+    assert.ok(f1.median <= 8 && f1.power >= 0.9, `F1 0.87 → 0.75: median ${f1.median}, power ${f1.power}`);
+    assert.ok(dtq.median <= 12 && dtq.power >= 0.85, `days to qualify 2 → 5: median ${dtq.median}, power ${dtq.power}`);
+  });
+});
