@@ -1,7 +1,7 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The SQL that feeds bottleneck detection (docs/design.md §3 step 2): five set-based queries, each returning a
- * handful of summary rows (never lead rows), for a recent window and the trailing baseline before it,
+ * The SQL that feeds bottleneck detection (docs/design.md §3 step 2): set-based queries, each returning a
+ * handful of summary rows (never lead rows; the CUSUMs' per-day series one row per day), for a recent window and the trailing baseline before it,
  * with day boundaries in the business time zone. Cohort windows are shifted back by their maturity so
  * every lead had time to reach its outcome; outcomes after the end of D are ignored, so a run "as of" an
  * old date sees what was known then. Every lead is read through lh_lead_facts (the one definition of a
