@@ -14,6 +14,9 @@ export interface SeverityCutoffs {
   readonly f1Points: { readonly medium: number; readonly high: number };
 }
 
+/** Which baseline test a type runs: the sequential one, the window one, or both. */
+export type DropTest = 'cusum' | 'window' | 'both';
+
 export interface DetectionConfig {
   /** Days in the recent window, ending on the metric day D (D−6..D by default). */
   readonly recentDays: number;
@@ -90,6 +93,41 @@ export interface DetectionConfig {
     readonly maxSourceShare: number;
     readonly minUnits: number;
   };
+  /**
+   * Sequential detectors (src/detect/cusum-checks.ts): one-sided CUSUMs over the last `days` days against the
+   * baselineDays before them. Each is designed for a shift (the alternative of its likelihood ratio) and fires
+   * when its statistic ends above its threshold h (nats), tuned on the seeded simulation to the false-alarm
+   * budget (src/detect/README.md).
+   */
+  readonly cusum: {
+    /**
+     * Which drop test each of qualification, response times, days to qualify and F1 uses against its baseline:
+     * the CUSUM ('cusum'), the window test ('window', the previous method), or both. Contact rate and sources keep
+     * their window tests. Defaults from the seeded simulation (src/detect/README.md, bench/README.md): response
+     * times use the CUSUM (median delay 1 day for 2 h → 8 h, against 2); qualification keeps the window test
+     * because its CUSUM (5 days for 60 % → 40 %, against 11) fires before the matured per-source cohorts can
+     * attribute the drop, and spawned the lead-scorer for one source's drop in 20 of 30 series (13 with the
+     * window test); F1 (7 days against 6) and days to qualify (10 against 6) gain nothing from theirs.
+     */
+    readonly dropTest: { readonly qualification: DropTest; readonly response: DropTest; readonly delay: DropTest; readonly f1: DropTest };
+    readonly days: number;
+    /** Design drop of the qualify share, relative to the baseline. */
+    readonly qualificationDrop: number;
+    /** Design ratio of geometric means of response times. */
+    readonly responseRatio: number;
+    /**
+     * Days to qualify: the CUSUM watches the share of a contact day's qualifications that came within
+     * `delayLagDays` local days (of those qualified by its age), designed for a relative drop `delayDrop`.
+     */
+    readonly delayLagDays: number;
+    readonly delayDrop: number;
+    /** Design F1 drop (F1 units). */
+    readonly f1Drop: number;
+    readonly qualificationH: number;
+    readonly responseH: number;
+    readonly delayH: number;
+    readonly f1H: number;
+  };
   readonly severity: SeverityCutoffs;
 }
 
@@ -122,6 +160,10 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     minRelativeDrop: 0.25,
   },
   attribution: { alpha: 0.01, minExplainedShare: 0.75, maxSourceShare: 0.5, minUnits: 10 },
+  cusum: {
+    dropTest: { qualification: 'window', response: 'cusum', delay: 'window', f1: 'window' }, days: 14, qualificationDrop: 0.4, responseRatio: 2, delayLagDays: 1, delayDrop: 0.4, f1Drop: 0.1,
+    qualificationH: 5.5, responseH: 7, delayH: 7, f1H: 7,
+  },
   severity: {
     lostPerWeek: { medium: 3, high: 10 },
     durationRatio: { medium: 1.5, high: 3 },

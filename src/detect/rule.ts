@@ -35,7 +35,7 @@ export function buildBottleneck(type: BottleneckType, metrics: readonly MetricCh
   const lower = lowerIsBetter(primary.metric);
   const better = (a: number, b: number) => (lower ? Math.min(a, b) : Math.max(a, b));
   const target = fired
-    .filter((f) => f.evidence.trigger.kind === 'baseline-drop')
+    .filter((f) => f.evidence.trigger.kind === 'baseline-drop' || f.evidence.trigger.kind === 'cusum')
     .reduce((t, f) => better(t, f.reference), primary.target);
   return {
     type,

@@ -25,6 +25,8 @@ export type Severity = 'low' | 'medium' | 'high';
 export type Trigger =
   | { readonly kind: 'threshold'; readonly rule: string; readonly threshold: number }
   | { readonly kind: 'baseline-drop'; readonly test: string; readonly pValue: number; readonly alpha: number; readonly baselineValue: number }
+  /** A one-sided CUSUM on the daily data ended above its threshold h (src/detect/cusum-checks.ts). */
+  | { readonly kind: 'cusum'; readonly test: string; readonly statistic: number; readonly h: number; readonly baselineValue: number }
   /** Not a trigger of its own: who a funnel-wide drop belongs to (src/detect/attribution.ts), beside the trigger that fired. */
   | { readonly kind: 'attribution'; readonly verdict: 'funnel-wide' | 'sources'; readonly sources: readonly string[];
       readonly heterogeneityP: number | null; readonly mixP: number | null };

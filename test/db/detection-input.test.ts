@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_DETECTION_CONFIG } from '../../src/detect/config.ts';
 import { DetectionInputError, loadDetectionInput } from '../../src/db/queries/detection-input.ts';
+import { daysBefore } from '../../src/detect/input.ts';
 import type { Queryable } from '../../src/db/port.ts';
 import { dbTargets } from '../support/databases.ts';
 import { summarise } from '../unit/detect/fixtures.ts';
@@ -103,6 +104,47 @@ for (const target of await dbTargets()) {
         assert.deepEqual(input.accuracy.baseline, { range: { from: '2026-02-14', to: '2026-03-13' }, days: 2, tp: 8, fp: 3, fn: 3, tn: 10 });
         // the first day of data: lead 15, created 2026-02-10T12:00Z = 07:00 in New York
         assert.equal(input.historyStart, '2026-02-10');
+      } finally {
+        await db.close();
+      }
+    });
+
+    it("the CUSUMs' per-day series: contacts by local contact day, conversions by lag as of D, labels by truth day", async () => {
+      const db = await target.fresh();
+      try {
+        await seed(db);
+        const input = await loadDetectionInput(db, '2026-03-20', 'America/New_York', DEFAULT_DETECTION_CONFIG);
+        // 14 CUSUM days + 28 baseline days ending on D
+        assert.deepEqual(input.daily.range, { from: '2026-02-07', to: '2026-03-20' });
+        assert.equal(input.daily.contacts.length, 42);
+        assert.equal(input.daily.labels.length, 42);
+        const lag = (j: number | null) => Array.from({ length: 8 }, (_, k) => (j !== null && k >= j ? 1 : 0));
+        // valid leads by local contact day (6 contacted before created and 9 never contacted are invalid; 5 is contacted
+        // after D): [response hours, conversion lag in local days (null: none within 7 days)]
+        const expected: Record<string, [number, number | null]> = {
+          '2026-02-10': [1, 2], '2026-02-21': [24, null], '2026-02-28': [72, null], '2026-03-01': [8, 4], // 7: 18:00 EST → 03-05
+          '2026-03-02': [1, 2], // 10: qualified 03-04, closed 03-16: converted on the first
+          '2026-03-09': [2, null], // 13: qualified after 9 days
+          '2026-03-11': [24, 1], '2026-03-14': [1, null], '2026-03-15': [2, 2], '2026-03-16': [4, null],
+        };
+        input.daily.contacts.forEach((d, i) => {
+          const day = daysBefore('2026-03-20', 41 - i);
+          const e = expected[day];
+          if (!e) { assert.deepEqual(d, { n: 0, responseN: 0, responseLogSum: 0, responseLogSq: 0, qualifiedByLag: lag(null) }, day); return; }
+          assert.deepEqual([d.n, d.responseN, d.qualifiedByLag], [1, 1, lag(e[1])], day);
+          assert.ok(Math.abs(d.responseLogSum - Math.log(e[0])) < 1e-12 && Math.abs(d.responseLogSq - Math.log(e[0]) ** 2) < 1e-12, day);
+        });
+        // labels by New York truth day; 03-21 is after D
+        const labels: Record<string, { tp: number; m: number }> = { '2026-02-13': { tp: 50, m: 150 }, '2026-02-14': { tp: 1, m: 3 },
+          '2026-03-13': { tp: 7, m: 11 }, '2026-03-14': { tp: 3, m: 4 }, '2026-03-20': { tp: 5, m: 8 } };
+        input.daily.labels.forEach((d, i) => {
+          const day = daysBefore('2026-03-20', 41 - i);
+          assert.deepEqual(d, labels[day] ?? { tp: 0, m: 0 }, day);
+        });
+        // as of an earlier day: lead 1 (contacted 03-15, qualified 03-17) has not converted yet on 03-16
+        const early = await loadDetectionInput(db, '2026-03-16', 'America/New_York', DEFAULT_DETECTION_CONFIG);
+        assert.deepEqual(early.daily.contacts.at(-2)!.qualifiedByLag, lag(null));
+        assert.equal(early.daily.contacts.at(-2)!.n, 1);
       } finally {
         await db.close();
       }

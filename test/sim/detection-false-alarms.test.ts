@@ -14,159 +14,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../../src/detect/config.ts';
 import { detectBottlenecks } from '../../src/detect/detect.ts';
-import { dayRange, daysBefore, windowOffsets, type Cohort, type DetectionInput, type WindowOffsets } from '../../src/detect/input.ts';
 import type { BottleneckType } from '../../src/detect/types.ts';
-import { rankSums, summarise } from '../unit/detect/fixtures.ts';
-import { mulberry32 } from '../support/rng.ts';
-
-// ---------------------------------------------------------------- seeded randomness
-type Rng = () => number;
-const normal = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-const lognormal = (rng: Rng, median: number, sigma: number) => median * Math.exp(sigma * normal(rng));
-function poisson(rng: Rng, lambda: number): number {
-  const l = Math.exp(-lambda);
-  let k = 0;
-  for (let p = rng(); p > l; p *= rng()) k++;
-  return k;
-}
-
-// ---------------------------------------------------------------- the synthetic pipeline
-const SOURCES = ['referral', 'zillow', 'direct_mail', 'cold_call'] as const;
-const SOURCE_WEIGHTS = [0.2, 0.4, 0.2, 0.2];
-/** Eventual qualification probability of a contacted lead, by source (overall ≈ 0.47). */
-const QUALIFY_P = [0.6, 0.45, 0.45, 0.4];
-
-/** Parameters as a function of the day an event is decided on (injected changes switch at `changeDay`). */
-interface World {
-  contactP(day: number): number;
-  responseMedianH(day: number): number;
-  qualifyP(day: number, source: number): number;
-  qualifyMedianD(day: number): number;
-  f1(day: number): number;
-}
-const HEALTHY: World = {
-  contactP: () => 0.8, responseMedianH: () => 0.97, qualifyP: (_d, s) => QUALIFY_P[s]!, qualifyMedianD: () => 2, f1: () => 0.87,
-};
-
-interface Lead { created: number; source: number; contacted: number | null; qualified: number | null }
-interface Labels { tp: number; fp: number; fn: number; tn: number }
-interface Series { leads: Lead[]; labels: Labels[] }
-
-function pickSource(rng: Rng): number {
-  let u = rng();
-  for (let i = 0; i < SOURCE_WEIGHTS.length; i++) if ((u -= SOURCE_WEIGHTS[i]!) < 0) return i;
-  return SOURCE_WEIGHTS.length - 1;
-}
-
-/** Labels of one day with precision = recall = f1 and 40 % positives. */
-function labelDay(rng: Rng, n: number, f1: number): Labels {
-  const out = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const fpRate = (0.4 * (1 - f1)) / 0.6;
-  for (let i = 0; i < n; i++) {
-    if (rng() < 0.4) rng() < f1 ? out.tp++ : out.fn++;
-    else rng() < fpRate ? out.fp++ : out.tn++;
-  }
-  return out;
-}
-
-/** Leads and labels per day are drawn per series (10–40, 10–30) unless `fixed` gives them. */
-function simulate(seed: number, days: number, world: World, fixed?: { leads: number; labels: number }): Series {
-  const rng = mulberry32(seed);
-  const drawnVolume = 10 + 30 * rng();
-  const drawnLabels = 10 + 20 * rng();
-  const volume = fixed?.leads ?? drawnVolume;
-  const labelVolume = fixed?.labels ?? drawnLabels;
-  const leads: Lead[] = [];
-  const labels: Labels[] = [];
-  for (let d = 0; d < days; d++) {
-    for (let k = poisson(rng, volume); k > 0; k--) {
-      const created = d + rng();
-      const source = pickSource(rng);
-      const contacted = rng() < world.contactP(d) ? created + lognormal(rng, world.responseMedianH(d), 1.2) / 24 : null;
-      const cd = contacted === null ? 0 : Math.floor(contacted);
-      const qualified = contacted !== null && rng() < world.qualifyP(cd, source)
-        ? contacted + lognormal(rng, world.qualifyMedianD(cd), 1.08) : null;
-      leads.push({ created, source, contacted, qualified });
-    }
-    labels.push(labelDay(rng, Math.round(labelVolume * (0.7 + 0.6 * rng())), world.f1(d)));
-  }
-  return { leads, labels };
-}
-
-// ---------------------------------------------------------------- the SQL's summaries, in JS
-const DAY0 = '2026-01-01';
-const dateOf = (d: number) => daysBefore(DAY0, -d);
-/** [start, end) in days of a window given as offsets before D. */
-const span = (D: number, w: { fromBack: number; toBack: number }) => [D - w.fromBack, D - w.toBack + 1] as const;
-const inSpan = (t: number | null, s: readonly [number, number]) => t !== null && t >= s[0] && t < s[1];
-
-function cohort(D: number, o: WindowOffsets, which: 'recent' | 'baseline', units: Array<{ at: number; ok: boolean }>): Cohort {
-  const s = span(D, o[which]);
-  const inside = units.filter((u) => inSpan(u.at, s));
-  return { range: dayRange(dateOf(D), o[which]), n: inside.length, successes: inside.filter((u) => u.ok).length };
-}
-
-function inputFor(series: Series, D: number, c: DetectionConfig, historyStart: string = DAY0): DetectionInput {
-  const date = dateOf(D);
-  const f = windowOffsets(c);
-  const leads = series.leads.filter((l) => l.created < D + 1);
-  const seen = (t: number | null) => (t !== null && t < D + 1 ? t : null);
-  const funnelWindow = (which: 'recent' | 'baseline') => {
-    const s = span(D, f[which]);
-    const contacted = leads.filter((l) => inSpan(seen(l.contacted), s));
-    const qualified = leads.filter((l) => inSpan(seen(l.qualified), s));
-    const responses = contacted.map((l) => (l.contacted! - l.created) * 24);
-    return {
-      responses,
-      window: { range: dayRange(date, f[which]), newLeads: leads.filter((l) => inSpan(l.created, s)).length,
-        contacted: contacted.length, qualified: qualified.length, closed: 0, responseHours: summarise(responses),
-        daysToQualify: summarise(qualified.map((l) => l.qualified! - l.contacted!), 1 / 1440), invalidRows: 0 },
-    };
-  };
-  const r = funnelWindow('recent');
-  const b = funnelWindow('baseline');
-  const m = c.maturity;
-  const co = windowOffsets(c, m.contactDays);
-  const contactUnits = leads.map((l) => ({ at: l.created, ok: l.contacted !== null && l.contacted < l.created + m.contactDays,
-    fast: l.contacted !== null && (l.contacted - l.created) * 24 <= c.lowResponseRate.fastResponseHours }));
-  const fast = (which: 'recent' | 'baseline') => contactUnits.filter((u) => u.fast && inSpan(u.at, span(D, co[which]))).length;
-  const qo = windowOffsets(c, m.qualifyDays);
-  const qualifyUnits = leads.filter((l) => l.contacted !== null)
-    .map((l) => ({ at: l.contacted!, source: l.source, ok: l.qualified !== null && l.qualified < l.contacted! + m.qualifyDays && l.qualified < D + 1 }));
-  const qualifyBySource = SOURCES.map((name, i) => {
-    const units = qualifyUnits.filter((u) => u.source === i);
-    return { source: name, recent: cohort(D, qo, 'recent', units), baseline: cohort(D, qo, 'baseline', units) };
-  }).filter((x) => x.recent.n + x.baseline.n > 0).sort((x, y) => x.source.localeCompare(y.source));
-  const so = windowOffsets(c, m.sourceDays);
-  const sw = { fromBack: m.sourceDays + c.weakLeadSource.windowDays - 1, toBack: m.sourceDays };
-  const sources = SOURCES.map((name, i) => {
-    const units = leads.filter((l) => l.source === i).map((l) => ({ at: l.created, ok: l.qualified !== null && l.qualified < l.created + m.sourceDays }));
-    const ws = span(D, sw);
-    const inWin = units.filter((u) => inSpan(u.at, ws));
-    return { source: name, window: { range: dayRange(date, sw), n: inWin.length, successes: inWin.filter((u) => u.ok).length },
-      recent: cohort(D, so, 'recent', units), baseline: cohort(D, so, 'baseline', units) };
-  }).sort((x, y) => x.source.localeCompare(y.source));
-  const conf = (which: 'recent' | 'baseline') => {
-    const [start, to] = span(D, f[which]);
-    const from = Math.max(0, start); // no labels before day 0 (a young pipeline)
-    const t = { tp: 0, fp: 0, fn: 0, tn: 0 };
-    for (let d = from; d < to; d++) {
-      const l = series.labels[d]!;
-      t.tp += l.tp; t.fp += l.fp; t.fn += l.fn; t.tn += l.tn;
-    }
-    return { range: dayRange(date, f[which]), days: Math.max(0, to - from), ...t };
-  };
-  return {
-    date, timeZone: 'UTC', funnel: { recent: r.window, baseline: b.window }, responseRanks: rankSums(r.responses, b.responses),
-    contactCohorts: { recent: { ...cohort(D, co, 'recent', contactUnits), fast: fast('recent') },
-      baseline: { ...cohort(D, co, 'baseline', contactUnits), fast: fast('baseline') } },
-    qualifyCohorts: { recent: cohort(D, qo, 'recent', qualifyUnits), baseline: cohort(D, qo, 'baseline', qualifyUnits) },
-    qualifyCohortsBySource: qualifyBySource,
-    accuracy: { recent: conf('recent'), baseline: conf('baseline') },
-    sources,
-    historyStart, // the series starts on day 0 (DAY0) unless a test pretends otherwise
-  };
-}
+import { DAY0, HEALTHY, QUALIFY_P, inputFor, simulate, type Series, type World } from './pipeline.ts';
 
 // ---------------------------------------------------------------- runs
 const WARM_UP = 50; // ≥ the deepest look-back (source maturity 14 + recent 7 + baseline 28)
@@ -321,5 +170,50 @@ describe('attribution of qualification drops on simulated pipelines (10–40 lea
     const has = (part: string) => v.filter((x) => x.split('+').includes(part)).length;
     assert.ok(has('zillow') >= 0.7 * SERIES, tally(v));
     assert.ok(has('funnel') <= 0.5 * SERIES, tally(v));
+  });
+});
+
+describe('the CUSUMs beside the window tests (issue 12 item 5): the same seeds, old and new', () => {
+  /** Every type's baseline test by one method: the window tests (the old detector) or the CUSUMs (the new). */
+  const method = (m: 'window' | 'cusum'): DetectionConfig => ({ ...DEFAULT_DETECTION_CONFIG,
+    cusum: { ...DEFAULT_DETECTION_CONFIG.cusum, dropTest: { qualification: m, response: m, delay: m, f1: m } } });
+  const ROWS: ReadonlyArray<{ drop: string; type: BottleneckType }> = [
+    { drop: 'contacted → qualified 60 % → 40 %', type: 'poor_qualification' },
+    { drop: 'F1 0.87 → 0.75', type: 'validation_accuracy_drop' },
+    { drop: 'days to qualify median 2 → 5', type: 'slow_follow_up' },
+    { drop: 'response time 2 h → 8 h', type: 'low_response_rate' },
+  ];
+  const measure = (c: DetectionConfig) => {
+    const falseAlarms = new Map<BottleneckType, number>();
+    for (let s = 0; s < STABLE_SERIES; s++) {
+      const days = run(simulate(1000 + s, WARM_UP + STABLE_DAYS, HEALTHY), WARM_UP, WARM_UP + STABLE_DAYS, c);
+      for (const r of ROWS) falseAlarms.set(r.type, (falseAlarms.get(r.type) ?? 0) + episodes(days, r.type) / STABLE_SERIES);
+    }
+    return ROWS.map((r) => {
+      const world = DROPS.find((d) => d.name === r.drop)!.world;
+      const delays = Array.from({ length: SERIES }, (_, s) => run(simulate(5000 + s, CHANGE + 21, world), CHANGE, CHANGE + 21, c).findIndex((d) => d.has(r.type)))
+        .filter((d) => d >= 0).sort((a, b) => a - b);
+      return { ...r, falseAlarms: falseAlarms.get(r.type)!, power: delays.length / SERIES, median: delays[Math.floor(delays.length / 2)] ?? Infinity };
+    });
+  };
+
+  it('prints the table and holds the measured delays, power and false alarms', () => {
+    const old = measure(method('window'));
+    const neu = measure(method('cusum'));
+    const f = (x: { falseAlarms: number; power: number; median: number }) => `${x.falseAlarms.toFixed(3)} | ${x.power.toFixed(2)} | ${x.median}`;
+    console.log(`type | drop | window: false alarms/90 d | power 21 d | median delay | CUSUM: false alarms/90 d | power 21 d | median delay\n${
+      ROWS.map((r, i) => `${r.type} | ${r.drop} | ${f(old[i]!)} | ${f(neu[i]!)}`).join('\n')}`);
+    const [q, f1, dtq, resp] = neu as [typeof neu[0], typeof neu[0], typeof neu[0], typeof neu[0]];
+    // measured with these seeds (tuned on others, scripts/tune-cusum.ts: 21000 and 25000):
+    // window 0.133 | 0.97 | 11, 0.200 | 0.93 | 6, 0.233 | 0.97 | 6, 0.117 | 1.00 | 2;
+    // CUSUM  0.167 | 1.00 | 5,  0.217 | 0.97 | 7, 0.067 | 0.93 | 10, 0.133 | 1.00 | 1
+    for (const x of neu) assert.ok(x.falseAlarms <= 0.25, `${x.type}: ${x.falseAlarms} false bottlenecks per 90 days with the CUSUM (budget 0.25)`);
+    assert.ok(q.median <= 7 && q.power >= 0.95, `qualification 60 % → 40 %: median ${q.median}, power ${q.power} (target ≤ 7 days, ≥ 95 %)`);
+    assert.ok(q.median < old[0]!.median, `qualification: the CUSUM (${q.median} days) is faster than the window test (${old[0]!.median})`);
+    assert.ok(resp.median <= 2 && resp.power >= 0.95, `response 2 h → 8 h: median ${resp.median}, power ${resp.power} (target ≤ 2 days, ≥ 95 %)`);
+    // not met: F1 (target 4 days; the information bound at the budget is ≈ 8 days, src/detect/README.md) and days to
+    // qualify (target 4; the window test's 6 is faster): regression guards at the measured level
+    assert.ok(f1.median <= 8 && f1.power >= 0.9, `F1 0.87 → 0.75: median ${f1.median}, power ${f1.power}`);
+    assert.ok(dtq.median <= 12 && dtq.power >= 0.85, `days to qualify 2 → 5: median ${dtq.median}, power ${dtq.power}`);
   });
 });

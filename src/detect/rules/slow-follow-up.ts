@@ -7,6 +7,7 @@
 import { durationRise, meanAboveLine } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
 import { whenCovered, type WindowNeed } from '../coverage.ts';
+import { cusumOn, delayCusum, onlyIf, windowDropOn } from '../cusum-checks.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
 
@@ -28,9 +29,10 @@ export function slowFollowUp(input: DetectionInput, c: DetectionConfig): RuleOut
       whenCovered(rule, h, [recentNeed], c, () => meanAboveLine({ rule, label: 'average time from contact to qualified',
         unit: 'days', summary: recent.daysToQualify, line: cfg.maxAvgDaysToQualify, target: cfg.targetDaysToQualify,
         range: showRange(recent.range) }, c)),
-      whenCovered(test, h, [recentNeed, baselineNeed], c, () => durationRise({ test, label: 'time from contact to qualified',
+      ...onlyIf(windowDropOn(c, 'delay'), () => whenCovered(test, h, [recentNeed, baselineNeed], c, () => durationRise({ test, label: 'time from contact to qualified',
         unit: 'days', recent: recent.daysToQualify, baseline: baseline.daysToQualify, ranks: null, minRatio: cfg.minDelayRatio,
-        ranges: showRanges(recent.range, baseline.range) }, c)),
+        ranges: showRanges(recent.range, baseline.range) }, c))),
+      ...onlyIf(cusumOn(c, 'delay'), () => delayCusum(input, c)),
     ],
   }]);
 }

@@ -9,6 +9,7 @@
 import { fig, fmt, pBelowLine, quiet, rateDropStats, type Check } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
 import { whenCovered } from '../coverage.ts';
+import { cusumOn, f1Cusum, onlyIf, windowDropOn } from '../cusum-checks.ts';
 import { showRange, showRanges, type ConfusionTotals, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
 import { f1Severity } from '../severity.ts';
@@ -82,7 +83,8 @@ export function validationAccuracyDrop(input: DetectionInput, c: DetectionConfig
     target: c.validationAccuracy.targetF1,
     checks: [
       whenCovered(RULE, input.historyStart, [recentNeed], c, () => belowLine(recent, c)),
-      whenCovered(TEST, input.historyStart, [recentNeed, baselineNeed], c, () => dropped(recent, baseline, c)),
+      ...onlyIf(windowDropOn(c, 'f1'), () => whenCovered(TEST, input.historyStart, [recentNeed, baselineNeed], c, () => dropped(recent, baseline, c))),
+      ...onlyIf(cusumOn(c, 'f1'), () => f1Cusum(input, c)),
     ],
   }]);
 }

@@ -15,7 +15,7 @@ import { attributeDrop, contributions, heterogeneityP, mixP } from '../../../src
 import { DEFAULT_DETECTION_CONFIG as C } from '../../../src/detect/config.ts';
 import { explainDetection } from '../../../src/detect/detect.ts';
 import type { SourceCohorts } from '../../../src/detect/input.ts';
-import { BASELINE, makeInput, RECENT, source } from './fixtures.ts';
+import { BASELINE, makeInput, RECENT, source, WINDOW_TESTS } from './fixtures.ts';
 
 interface RefCase {
   cohorts: Array<{ source: string; recent: [number, number]; baseline: [number, number] }>;
@@ -81,12 +81,12 @@ describe('attributeDrop verdicts', () => {
     assert.ok(a.heterogeneityP! > 0.05, String(a.heterogeneityP));
     assert.match(a.reason, /^zillow explains 100\.0% of the drop 48\.8% → 43\.8%, and its own drop is significant \(p = 0\.0\d+\), but the evidence cannot yet tell it from the rest/);
     // in detection: the funnel-wide bottleneck waits, and no source is blamed yet
-    const r = explainDetection(makeInput({ recent: { qualified: 20 }, qualifyBySource: early.map((c) => [c.source, [c.recent.n, c.recent.successes], [c.baseline.n, c.baseline.successes]]) }));
+    const r = explainDetection(makeInput({ recent: { qualified: 20 }, qualifyBySource: early.map((c) => [c.source, [c.recent.n, c.recent.successes], [c.baseline.n, c.baseline.successes]]) }), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.filter((b) => b.type === 'poor_qualification' || b.type === 'weak_lead_source'), []);
     const pq = r.rules.find((x) => x.type === 'poor_qualification')!;
     assert.ok(pq.quiet.some((q) => q.startsWith('the qualification drop waits for its attribution: zillow explains 100.0%')), JSON.stringify(pq.quiet));
     // the same without the attribution's cohorts fires the funnel-wide rule (the threshold: 20 of 112 qualified)
-    assert.deepEqual(explainDetection(makeInput({ recent: { qualified: 20 } })).bottlenecks.map((b) => b.type), ['poor_qualification']);
+    assert.deepEqual(explainDetection(makeInput({ recent: { qualified: 20 } }), WINDOW_TESTS).bottlenecks.map((b) => b.type), ['poor_qualification']);
   });
 
   it('mix: the source the leads moved to, not the sources they came from', () => {
@@ -126,7 +126,7 @@ describe('attribution in detection (explainDetection)', () => {
     makeInput({ qualifyBySource: asSpec(REF.cases[name]!), ...(sources ? { sources } : {}) });
 
   it("one source's drop: that source's optimizer, not the lead-scorer", () => {
-    const r = explainDetection(input('one-source'));
+    const r = explainDetection(input('one-source'), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.map((b) => [b.type, b.segment, b.suggestedSkill]), [['weak_lead_source', 'zillow', 'source-optimizer']]);
     const b = r.bottlenecks[0]!;
     assert.equal(b.metric, 'source_conversion_rate');
@@ -145,9 +145,9 @@ describe('attribution in detection (explainDetection)', () => {
     // cold_call's own conversion drop test fires in these source cohorts (35% → 9%); the threshold rule does not
     const sources = [source('cold_call', [150, 33], [100, 9], [400, 140]), source('referral', [150, 48], [35, 11], [140, 45]),
       source('zillow', [150, 36], [35, 8], [140, 34])];
-    const without = explainDetection(makeInput({ sources }));
+    const without = explainDetection(makeInput({ sources }), WINDOW_TESTS);
     assert.ok(without.bottlenecks.some((b) => b.type === 'weak_lead_source' && b.segment === 'cold_call'), 'the fixture must fire cold_call on its own');
-    const r = explainDetection(input('alike', sources));
+    const r = explainDetection(input('alike', sources), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.map((b) => [b.type, b.segment]), [['poor_qualification', null]]);
     assert.deepEqual(r.bottlenecks[0]!.evidence.map((e) => e.trigger.kind), ['baseline-drop', 'attribution']);
     const wls = r.rules.find((x) => x.type === 'weak_lead_source')!;
@@ -156,7 +156,7 @@ describe('attribution in detection (explainDetection)', () => {
 
   it('a weak source fired by its threshold keeps its bottleneck beside a funnel-wide drop', () => {
     const sources = [source('cold_call', [150, 9], [35, 2], [140, 8]), source('referral', [150, 48], [35, 11], [140, 45])];
-    const r = explainDetection(input('alike', sources));
+    const r = explainDetection(input('alike', sources), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.map((b) => [b.type, b.segment]), [['poor_qualification', null], ['weak_lead_source', 'cold_call']]);
   });
 
@@ -164,7 +164,7 @@ describe('attribution in detection (explainDetection)', () => {
     // every source's conversion 36 % → 9 %: each source's own drop test fires, and all of them alike
     const alike = [source('cold_call', [150, 54], [100, 9], [400, 144]), source('referral', [150, 54], [100, 9], [400, 144]),
       source('zillow', [150, 54], [100, 9], [400, 144])];
-    const r = explainDetection(makeInput({ sources: alike }));
+    const r = explainDetection(makeInput({ sources: alike }), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.filter((b) => b.type === 'weak_lead_source'), []);
     const wls = r.rules.find((x) => x.type === 'weak_lead_source')!;
     for (const s of ['cold_call', 'referral', 'zillow']) {
@@ -173,7 +173,7 @@ describe('attribution in detection (explainDetection)', () => {
     // one source alone: kept, with the attribution as evidence
     const one = [source('cold_call', [150, 54], [100, 9], [400, 144]), source('referral', [150, 54], [100, 36], [400, 144]),
       source('zillow', [150, 54], [100, 36], [400, 144])];
-    const r1 = explainDetection(makeInput({ sources: one }));
+    const r1 = explainDetection(makeInput({ sources: one }), WINDOW_TESTS);
     const b = r1.bottlenecks.filter((x) => x.type === 'weak_lead_source');
     assert.deepEqual(b.map((x) => [x.segment, x.evidence.map((e) => e.trigger.kind)]), [['cold_call', ['baseline-drop', 'attribution']]]);
     assert.match(b[0]!.evidence[1]!.summary, /^attribution of the conversion drop \(leads converted within 14 days\): cold_call explains 100\.0% of the drop 36\.0% → 27\.0%/);
@@ -181,7 +181,7 @@ describe('attribution in detection (explainDetection)', () => {
 
   it('no per-source cohorts (or a young pipeline): no attribution, the funnel-wide rule as before', () => {
     const terrible = { qualify: { recent: [100, 20], baseline: [400, 240] } as { recent: [number, number]; baseline: [number, number] } };
-    const r = explainDetection(makeInput(terrible));
+    const r = explainDetection(makeInput(terrible), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks.map((b) => b.type), ['poor_qualification']);
     assert.ok(r.bottlenecks[0]!.evidence.every((e) => e.trigger.kind !== 'attribution'));
   });

@@ -15,7 +15,7 @@ import { poorQualification } from '../../../src/detect/rules/poor-qualification.
 import { slowFollowUp } from '../../../src/detect/rules/slow-follow-up.ts';
 import { weakLeadSource } from '../../../src/detect/rules/weak-lead-source.ts';
 import { BOTTLENECK_TYPES } from '../../../src/detect/types.ts';
-import { BASELINE, LONG_HISTORY, makeInput, RECENT, source } from './fixtures.ts';
+import { BASELINE, LONG_HISTORY, makeInput, RECENT, source, WINDOW_TESTS } from './fixtures.ts';
 import { only, triggers } from './helpers.ts';
 
 /** Terrible numbers for every type (the same as detect.test.ts's everythingWrong). */
@@ -36,7 +36,7 @@ describe('history coverage (cold start)', () => {
   });
 
   it('a pipeline whose history is only the recent week: slow answers and slow follow-up fire, F1 is judged; rates that read low on a partial window wait', () => {
-    const r = explainDetection(terrible(RECENT.from));
+    const r = explainDetection(terrible(RECENT.from), WINDOW_TESTS);
     // response time and days to qualify above their lines (a partial window can only look faster)
     assert.deepEqual(r.bottlenecks.map((b) => [b.type, b.metric, b.evidence.map((e) => e.trigger.kind)]), [
       ['low_response_rate', 'avg_response_time_hours', ['threshold']],
@@ -57,25 +57,25 @@ describe('history coverage (cold start)', () => {
   it('a young pipeline answering in 6 hours is told so on its second day; its contact rate is not judged yet', () => {
     // 2 days of data: 80 leads, 50 contacted so far (the rest are not yet), answered after a median 6 h
     const young = makeInput({ recent: { newLeads: 80, contacted: 50, qualified: 0, responseMedian: 6, responseSigma: 0.5 }, historyStart: '2026-03-09' });
-    const r = explainDetection(young);
+    const r = explainDetection(young, WINDOW_TESTS);
     const b = only(r.bottlenecks.filter((x) => x.type === 'low_response_rate'), 'low_response_rate');
     assert.equal(b.metric, 'avg_response_time_hours');
     assert.deepEqual(triggers(b), ['threshold']);
     const quiet = r.rules.find((x) => x.type === 'low_response_rate')!.quiet;
     assert.deepEqual(quiet, [], 'a fired rule lists no quiet reasons');
     // the same young pipeline answering in 1 h (the problem absent) fires nothing on response
-    const fast = explainDetection(makeInput({ recent: { newLeads: 80, contacted: 50, qualified: 0, responseMedian: 1, responseSigma: 0.5 }, historyStart: '2026-03-09' }));
+    const fast = explainDetection(makeInput({ recent: { newLeads: 80, contacted: 50, qualified: 0, responseMedian: 1, responseSigma: 0.5 }, historyStart: '2026-03-09' }), WINDOW_TESTS);
     assert.ok(!fast.bottlenecks.some((x) => x.type === 'low_response_rate'), JSON.stringify(fast.bottlenecks));
     assert.ok(fast.rules.find((x) => x.type === 'low_response_rate')!.quiet.some((q) =>
       q.startsWith('contacted / new leads below minContactRate: history starts 2026-03-09; the recent window of contacts needs data from 2026-03-02')));
   });
 
   it('the same numbers with a full history fire every type', () => {
-    assert.deepEqual(detectBottlenecks(terrible(LONG_HISTORY)).map((b) => b.type), [...BOTTLENECK_TYPES]);
+    assert.deepEqual(detectBottlenecks(terrible(LONG_HISTORY), WINDOW_TESTS).map((b) => b.type), [...BOTTLENECK_TYPES]);
   });
 
   it('no leads at all: nothing is covered', () => {
-    const r = explainDetection(terrible(null));
+    const r = explainDetection(terrible(null), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks, []);
     for (const rule of r.rules) assert.ok(rule.quiet.some((q) => q.endsWith('no history yet (no leads)')), rule.type);
   });
@@ -99,8 +99,8 @@ describe('history coverage (cold start)', () => {
   it('a drop trigger also needs its baseline: the seed example 60 % → 40 % waits for it', () => {
     const input = (h: string) => makeInput({ recent: { qualified: 45 }, qualify: { recent: [100, 40], baseline: [400, 240] }, historyStart: h });
     // qualify cohorts are dated by the contact: the baseline from 2026-02-04 needs data from 2026-02-02
-    assert.deepEqual(triggers(only(poorQualification(input('2026-02-02'), C).bottlenecks, 'poor_qualification')), ['baseline-drop']);
-    const r = poorQualification(input('2026-02-03'), C);
+    assert.deepEqual(triggers(only(poorQualification(input('2026-02-02'), WINDOW_TESTS).bottlenecks, 'poor_qualification')), ['baseline-drop']);
+    const r = poorQualification(input('2026-02-03'), WINDOW_TESTS);
     assert.deepEqual(r.bottlenecks, []);
     assert.ok(r.quiet.includes("qualification-rate drop: history starts 2026-02-03; the qualify cohort's baseline needs data from 2026-02-02"),
       JSON.stringify(r.quiet));
@@ -111,8 +111,8 @@ describe('history coverage (cold start)', () => {
     const input = (h: string) => makeInput({ recent: { qualifyMedian: 4 }, historyStart: h });
     const needed = neededFrom({ what: 'x', range: BASELINE, dating: 'qualified', partial: 'creates-problem' }, C);
     assert.equal(needed, '2026-01-26');
-    assert.ok(triggers(only(slowFollowUp(input(needed), C).bottlenecks, 'slow_follow_up')).includes('baseline-drop'));
-    const late = slowFollowUp(input('2026-01-27'), C);
+    assert.ok(triggers(only(slowFollowUp(input(needed), WINDOW_TESTS).bottlenecks, 'slow_follow_up')).includes('baseline-drop'));
+    const late = slowFollowUp(input('2026-01-27'), WINDOW_TESTS);
     assert.ok(!late.bottlenecks.some((b) => triggers(b).includes('baseline-drop')), JSON.stringify(late.bottlenecks));
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectBottlenecks, explainDetection } from '../../../src/detect/detect.ts';
 import { BOTTLENECK_TYPES } from '../../../src/detect/types.ts';
-import { emptyInput, makeInput, source } from './fixtures.ts';
+import { emptyInput, makeInput, source, WINDOW_TESTS } from './fixtures.ts';
 import { assertFinite } from './helpers.ts';
 
 const everythingWrong = () => makeInput({
@@ -17,16 +17,16 @@ const everythingWrong = () => makeInput({
 
 describe('detectBottlenecks', () => {
   it('finds nothing in a healthy week and nothing in an empty database', () => {
-    assert.deepEqual(detectBottlenecks(makeInput()), []);
-    assert.deepEqual(detectBottlenecks(emptyInput()), []);
+    assert.deepEqual(detectBottlenecks(makeInput(), WINDOW_TESTS), []);
+    assert.deepEqual(detectBottlenecks(emptyInput(), WINDOW_TESTS), []);
   });
   it('explains every quiet rule', () => {
-    const r = explainDetection(emptyInput());
+    const r = explainDetection(emptyInput(), WINDOW_TESTS);
     assert.deepEqual(r.rules.map((x) => x.type), [...BOTTLENECK_TYPES]);
     for (const rule of r.rules) assert.ok(rule.quiet.length > 0, rule.type);
   });
   it('reports each type once (weak sources once per source), every trigger as evidence', () => {
-    const bs = detectBottlenecks(everythingWrong());
+    const bs = detectBottlenecks(everythingWrong(), WINDOW_TESTS);
     assert.deepEqual(bs.map((b) => b.type), [...BOTTLENECK_TYPES]);
     const lr = bs[0]!;
     assert.equal(lr.metric, 'avg_response_time_hours'); // response-time checks come before contact-rate ones
@@ -38,7 +38,7 @@ describe('detectBottlenecks', () => {
   });
   it('never puts NaN or Infinity in its result, and survives a JSON round trip', () => {
     for (const input of [emptyInput(), makeInput(), everythingWrong()]) {
-      const r = explainDetection(input);
+      const r = explainDetection(input, WINDOW_TESTS);
       assertFinite(r);
       assert.deepEqual(JSON.parse(JSON.stringify(r.bottlenecks)), r.bottlenecks);
     }

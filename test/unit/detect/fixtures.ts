@@ -3,8 +3,10 @@
  * durations from deterministic log-normal quantiles (no randomness), rank sums by pooled average ranks.
  */
 import { normalQuantile } from '../../../src/stats/index.ts';
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../../../src/detect/config.ts';
+import { dailyOffsets, dayRange } from '../../../src/detect/input.ts';
 import type {
-  Cohort, ConfusionTotals, DayRange, DetectionInput, DurationSummary, FunnelWindow, ResponseRanks, SourceFigures,
+  DailySeries, Cohort, ConfusionTotals, DayRange, DetectionInput, DurationSummary, FunnelWindow, ResponseRanks, SourceFigures,
 } from '../../../src/detect/input.ts';
 
 export const RECENT: DayRange = { from: '2026-03-04', to: '2026-03-10' };
@@ -85,6 +87,29 @@ export interface InputSpec {
   qualifyBySource?: Array<[string, [number, number], [number, number]]>;
   /** The first day of data (DetectionInput.historyStart); default LONG_HISTORY. */
   historyStart?: string | null;
+  /** Per-day aggregates of the CUSUMs; default: every day empty (the CUSUMs stay quiet for want of a baseline). */
+  daily?: DailySeries;
+}
+
+/**
+ * The defaults with the window drop tests in place of the CUSUMs: what the rule tests of the window method run
+ * (their inputs have no per-day series; the CUSUMs are tested in cusum.test.ts and on the simulation).
+ */
+export const WINDOW_TESTS: DetectionConfig = {
+  ...DEFAULT_DETECTION_CONFIG,
+  cusum: { ...DEFAULT_DETECTION_CONFIG.cusum, dropTest: { qualification: 'window', response: 'window', delay: 'window', f1: 'window' } },
+};
+
+/** A per-day series ending on `to` with nothing in it (DEFAULT_DETECTION_CONFIG's span). */
+export function emptyDaily(to: string = RECENT.to, config: DetectionConfig = DEFAULT_DETECTION_CONFIG): DailySeries {
+  const o = dailyOffsets(config);
+  const days = o.fromBack + 1;
+  return {
+    range: dayRange(to, o),
+    contacts: Array.from({ length: days }, () => ({ n: 0, responseN: 0, responseLogSum: 0, responseLogSq: 0,
+      qualifiedByLag: Array.from({ length: config.maturity.qualifyDays + 1 }, () => 0) })),
+    labels: Array.from({ length: days }, () => ({ tp: 0, m: 0 })),
+  };
 }
 
 /** A healthy week at ~20 leads/day (response mean ≈ 2 h, contact 0.8, qualification 0.5, F1 0.87). */
@@ -113,6 +138,7 @@ export function makeInput(spec: InputSpec = {}): DetectionInput {
       source('zillow', [150, 36], [35, 8], [140, 34]),
     ],
     historyStart: spec.historyStart === undefined ? LONG_HISTORY : spec.historyStart,
+    daily: spec.daily ?? emptyDaily(),
   };
 }
 

@@ -1,12 +1,11 @@
 /** low_response_rate: the seed's 4 h / 0.6 lines and the baseline-drop tests. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DETECTION_CONFIG } from '../../../src/detect/config.ts';
 import { lowResponseRate } from '../../../src/detect/rules/low-response-rate.ts';
-import { emptyInput, makeInput } from './fixtures.ts';
+import { emptyInput, makeInput, WINDOW_TESTS } from './fixtures.ts';
 import { only, triggers } from './helpers.ts';
 
-const run = (i = makeInput(), c = DEFAULT_DETECTION_CONFIG) => lowResponseRate(i, c);
+const run = (i = makeInput(), c = WINDOW_TESTS) => lowResponseRate(i, c);
 
 describe('low_response_rate', () => {
   it('stays quiet on a healthy week (mean ≈ 2 h, contact 0.8) and explains why', () => {

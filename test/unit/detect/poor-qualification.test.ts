@@ -1,12 +1,11 @@
 /** poor_qualification: qualified / contacted < 0.3, and the matured-cohort drop test. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DETECTION_CONFIG } from '../../../src/detect/config.ts';
 import { poorQualification } from '../../../src/detect/rules/poor-qualification.ts';
-import { emptyInput, makeInput } from './fixtures.ts';
+import { emptyInput, makeInput, WINDOW_TESTS } from './fixtures.ts';
 import { only, triggers } from './helpers.ts';
 
-const run = (i = makeInput(), c = DEFAULT_DETECTION_CONFIG) => poorQualification(i, c);
+const run = (i = makeInput(), c = WINDOW_TESTS) => poorQualification(i, c);
 
 describe('poor_qualification', () => {
   it('stays quiet on a healthy week', () => assert.deepEqual(run().bottlenecks, []));
@@ -38,7 +37,7 @@ describe('poor_qualification', () => {
   it('with thresholdConfidence 0.5 a point estimate just under the line fires (the seed’s plain rule)', () => {
     const i = makeInput({ recent: { qualified: 33 } }); // 33 / 112 = 0.295
     assert.deepEqual(run(i).bottlenecks, []);
-    only(run(i, { ...DEFAULT_DETECTION_CONFIG, thresholdConfidence: 0.5 }).bottlenecks, 'poor_qualification');
+    only(run(i, { ...WINDOW_TESTS, thresholdConfidence: 0.5 }).bottlenecks, 'poor_qualification');
   });
   it('absent data never fires', () => assert.deepEqual(run(emptyInput()).bottlenecks, []));
 });

@@ -1,12 +1,11 @@
 /** slow_follow_up: average contacted → qualified above 5 days, and a rise against the baseline. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DETECTION_CONFIG } from '../../../src/detect/config.ts';
 import { slowFollowUp } from '../../../src/detect/rules/slow-follow-up.ts';
-import { emptyInput, makeInput } from './fixtures.ts';
+import { emptyInput, makeInput, WINDOW_TESTS } from './fixtures.ts';
 import { only, triggers } from './helpers.ts';
 
-const run = (i = makeInput(), c = DEFAULT_DETECTION_CONFIG) => slowFollowUp(i, c);
+const run = (i = makeInput(), c = WINDOW_TESTS) => slowFollowUp(i, c);
 
 describe('slow_follow_up', () => {
   it('stays quiet at a median of 2 days (mean ≈ 3.5)', () => assert.deepEqual(run().bottlenecks, []));

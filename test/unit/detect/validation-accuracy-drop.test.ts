@@ -1,12 +1,11 @@
 /** validation_accuracy_drop: pooled F1 against 0.80 and against its own baseline. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DETECTION_CONFIG } from '../../../src/detect/config.ts';
 import { f1FromShare, validationAccuracyDrop } from '../../../src/detect/rules/validation-accuracy-drop.ts';
-import { emptyInput, makeInput } from './fixtures.ts';
+import { emptyInput, makeInput, WINDOW_TESTS } from './fixtures.ts';
 import { only, triggers } from './helpers.ts';
 
-const run = (i = makeInput(), c = DEFAULT_DETECTION_CONFIG) => validationAccuracyDrop(i, c);
+const run = (i = makeInput(), c = WINDOW_TESTS) => validationAccuracyDrop(i, c);
 const BASE: [number, number, number, number] = [240, 36, 36, 248]; // F1 = 480 / 552 ≈ 0.87
 
 describe('validation_accuracy_drop', () => {

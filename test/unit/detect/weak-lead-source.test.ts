@@ -1,12 +1,11 @@
 /** weak_lead_source: one bottleneck per weak source, Benjamini–Hochberg across sources. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_DETECTION_CONFIG } from '../../../src/detect/config.ts';
 import { weakLeadSource } from '../../../src/detect/rules/weak-lead-source.ts';
-import { emptyInput, makeInput, source } from './fixtures.ts';
+import { emptyInput, makeInput, source, WINDOW_TESTS } from './fixtures.ts';
 import { triggers } from './helpers.ts';
 
-const run = (sources = makeInput().sources, c = DEFAULT_DETECTION_CONFIG) => weakLeadSource({ ...makeInput(), sources }, c);
+const run = (sources = makeInput().sources, c = WINDOW_TESTS) => weakLeadSource({ ...makeInput(), sources }, c);
 
 describe('weak_lead_source', () => {
   it('stays quiet when every source converts 22–32 %', () => assert.deepEqual(run().bottlenecks, []));
@@ -41,5 +40,5 @@ describe('weak_lead_source', () => {
     assert.deepEqual(triggers(r.bottlenecks[0]!), ['baseline-drop']);
     assert.ok(typeof r.bottlenecks[0]!.evidence[0]!.figures['pAdjusted'] === 'number');
   });
-  it('absent data never fires', () => assert.deepEqual(weakLeadSource(emptyInput(), DEFAULT_DETECTION_CONFIG).bottlenecks, []));
+  it('absent data never fires', () => assert.deepEqual(weakLeadSource(emptyInput(), WINDOW_TESTS).bottlenecks, []));
 });

@@ -23,6 +23,7 @@ const rate = z.number().min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
 const positive = z.number().gt(0, 'must be > 0').finite('must be finite');
 const ratio = z.number().gt(1, 'must be > 1 (a ratio of recent to baseline)').finite('must be finite');
 const fraction = z.number().gt(0, 'must be > 0').lt(1, 'must be < 1');
+const dropTest = z.enum(['cusum', 'window', 'both']);
 const cutoffs = (v: z.ZodNumber) => z.strictObject({ medium: v, high: v }).partial();
 
 const overrideSchema = z.strictObject({
@@ -50,6 +51,10 @@ const overrideSchema = z.strictObject({
   attribution: z.strictObject({
     alpha: probability, minExplainedShare: fraction, maxSourceShare: fraction,
     minUnits: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000'),
+  }).partial(),
+  cusum: z.strictObject({
+    dropTest: z.strictObject({ qualification: dropTest, response: dropTest, delay: dropTest, f1: dropTest }).partial(), days, qualificationDrop: fraction, responseRatio: ratio, delayLagDays: days, delayDrop: fraction, f1Drop: fraction,
+    qualificationH: positive, responseH: positive, delayH: positive, f1H: positive,
   }).partial(),
   severity: z.strictObject({
     lostPerWeek: cutoffs(positive), durationRatio: cutoffs(ratio), f1Points: cutoffs(fraction),

@@ -88,6 +88,50 @@ export interface SourceFigures {
   readonly baseline: Cohort;
 }
 
+/** One contact day (valid leads contacted that local day, as of D): the qualify and response figures of the CUSUMs. */
+export interface DailyContacts {
+  readonly n: number;
+  /** Valid response times of the day's contacts, and Σ ln(hours) and Σ ln²(hours) (floored at one minute). */
+  readonly responseN: number;
+  readonly responseLogSum: number;
+  readonly responseLogSq: number;
+  /**
+   * qualifiedByLag[j]: of the day's contacts, how many qualified by local day contact day + j (j = 0..qualifyDays),
+   * as of D: a recent contact day of age a < j has seen only lags ≤ a, so its entries from a on are equal.
+   */
+  readonly qualifiedByLag: readonly number[];
+}
+
+/** Durations of one local day: n, Σ ln(x), Σ ln²(x). */
+export interface DailyDurations {
+  readonly n: number;
+  readonly logSum: number;
+  readonly logSq: number;
+}
+
+/** Validations scored on one truth day (lh_scored_truths): tp and m = tp + fp + fn (F1's share J = tp / m). */
+export interface DailyLabels {
+  readonly tp: number;
+  readonly m: number;
+}
+
+/**
+ * Per-day aggregates over `range` (the CUSUM days and the baseline days before them), one entry per local day,
+ * oldest first, zeros on a day without data: what the sequential detectors read (src/detect/cusum-checks.ts).
+ */
+export interface DailySeries {
+  readonly range: DayRange;
+  /** By contact day. */
+  readonly contacts: readonly DailyContacts[];
+  /** By truth day. */
+  readonly labels: readonly DailyLabels[];
+}
+
+/** Days before D of the per-day series: the CUSUM days and the baseline days before them. */
+export function dailyOffsets(config: DetectionConfig): { fromBack: number; toBack: number } {
+  return { fromBack: config.cusum.days + config.baselineDays - 1, toBack: 0 };
+}
+
 export interface DetectionInput {
   /** The metric day D. */
   readonly date: string;
@@ -111,6 +155,8 @@ export interface DetectionInput {
    * on a young pipeline the windows are only partly filled, and partly filled windows are biased.
    */
   readonly historyStart: string | null;
+  /** Per-day aggregates of the sequential detectors (dailyOffsets). */
+  readonly daily: DailySeries;
 }
 
 /** Offsets (days before D) of a recent/baseline pair of windows, both ends inclusive. */

@@ -1,7 +1,7 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The SQL that feeds bottleneck detection (docs/design.md §3 step 2): five set-based queries, each returning a
- * handful of summary rows (never lead rows), for a recent window and the trailing baseline before it,
+ * The SQL that feeds bottleneck detection (docs/design.md §3 step 2): set-based queries, each returning a
+ * handful of summary rows (never lead rows; the CUSUMs' per-day series one row per day), for a recent window and the trailing baseline before it,
  * with day boundaries in the business time zone. Cohort windows are shifted back by their maturity so
  * every lead had time to reach its outcome; outcomes after the end of D are ignored, so a run "as of" an
  * old date sees what was known then. Every lead is read through lh_lead_facts (the one definition of a
@@ -12,8 +12,8 @@ import type { Queryable } from '../port.ts';
 import { isConnectionLost, isStatementCancelled } from '../faults.ts';
 import type { DetectionConfig } from '../../detect/config.ts';
 import {
-  dayRange, isIsoDate, windowOffsets,
-  type Cohort, type ConfusionTotals, type ContactCohort, type DetectionInput, type DurationSummary,
+  dailyOffsets, dayRange, isIsoDate, windowOffsets,
+  type Cohort, type DailyContacts, type DailyLabels, type DailySeries, type ConfusionTotals, type ContactCohort, type DetectionInput, type DurationSummary,
   type FunnelWindow, type ResponseRanks, type SourceCohorts, type SourceFigures, type WindowOffsets,
 } from '../../detect/input.ts';
 
@@ -188,6 +188,45 @@ group by w.w`;
 const HISTORY_SQL = `select to_char((min(l.created_at) at time zone $1::text)::date, 'YYYY-MM-DD') as first_day
 from public.lh_lead_status l where l.created_at > '-infinity'`;
 
+/**
+ * Per contact day over the CUSUM span (src/detect/cusum-checks.ts): valid leads contacted that local day, the Σ and
+ * Σ² of ln(response hours) ($5 floor), and how many converted (qualified or closed, as the qualify cohort) by
+ * local day contact day + j, j = 0..$4, as of D. $1 = D, $2 = zone, $3 = the span's first day (days before D).
+ * One row per day with contacts; the loader fills the others with zeros.
+ */
+const DAILY_CONTACTS_SQL = `with b as materialized (
+  select ($1::date - $3::int)::timestamp at time zone $2::text as d_start,
+         ($1::date + 1)::timestamp at time zone $2::text as d_end,
+         ($1::date + 1)::timestamp at time zone $2::text - interval '1 microsecond' as as_of,
+         public.lh_max_plausible_delay() as max_delay),
+c as materialized (
+  select (f.contacted_at at time zone $2::text)::date as day,
+    case when f.response_hours is not null then ln(greatest(f.response_hours, $5::float8)) end as resp_log,
+    (f.converted_at at time zone $2::text)::date - (f.contacted_at at time zone $2::text)::date as lag
+  from ${FACTS}
+  where l.contacted_at >= b.d_start and l.contacted_at < b.d_end and f.is_valid and f.contacted_at is not null
+),
+per_lag as (
+  select c.day, j.j, count(*) filter (where c.lag <= j.j)::int as q
+  from c cross join generate_series(0, $4::int) as j(j)
+  group by c.day, j.j
+)
+select to_char(c.day, 'YYYY-MM-DD') as day, count(*)::int as n, count(c.resp_log)::int as resp_n,
+  coalesce(sum(c.resp_log), 0)::float8 as resp_log_sum, coalesce(sum(c.resp_log * c.resp_log), 0)::float8 as resp_log_sq,
+  (select array_agg(p.q order by p.j) from per_lag p where p.day = c.day) as by_lag
+from c
+group by c.day
+order by c.day`;
+
+/** Per truth day over the CUSUM span: tp and m = tp + fp + fn of the scored validations (as ACCURACY_SQL). */
+const DAILY_LABELS_SQL = `select to_char(st.truth_day, 'YYYY-MM-DD') as day,
+  count(*) filter (where st.predicted and st.actual)::int as tp,
+  count(*) filter (where st.predicted or st.actual)::int as m
+from public.lh_scored_truths($1::date - $2::int, $1::date, $3::text) st
+where st.validation_id is not null and st.predicted is not null
+group by st.truth_day
+order by st.truth_day`;
+
 /** One statement with its parameters. */
 interface Statement { readonly sql: string; readonly params: unknown[] }
 
@@ -205,13 +244,14 @@ function leadStatements(date: string, timeZone: string, config: DetectionConfig)
     ranks: { sql: RANKS_SQL, params: [...base, ...funnel] },
     contact: { sql: CONTACT_SQL, params: [...base, ...contact, config.maturity.contactDays, config.lowResponseRate.fastResponseHours] },
     qualify: { sql: QUALIFY_SQL, params: [...base, ...qualify, config.maturity.qualifyDays] },
+    dailyContacts: { sql: DAILY_CONTACTS_SQL, params: [...base, dailyOffsets(config).fromBack, config.maturity.qualifyDays, LOG_FLOOR_HOURS] },
   } satisfies Record<string, Statement>;
 }
 
 /** leadStatements as [name, sql, params] rows, for EXPLAIN in bench/measures.ts. */
 export function detectionStatementsForExplain(date: string, timeZone: string, config: DetectionConfig): Array<[string, string, unknown[]]> {
   const names = { funnel: 'detection funnel', ranks: 'detection response ranks', contact: 'detection contact cohorts',
-    qualify: 'detection qualify cohorts' } as const;
+    qualify: 'detection qualify cohorts', dailyContacts: 'detection daily contacts' } as const;
   return Object.entries(leadStatements(date, timeZone, config))
     .map(([k, st]) => [names[k as keyof typeof names], st.sql, st.params]);
 }
@@ -326,13 +366,36 @@ export async function loadDetectionInput(
     const sources = await loadSources(db, base, date, config);
     const accuracy = await loadAccuracy(db, date, timeZone, funnelOffsets);
     const historyStart = await loadHistoryStart(db, timeZone);
-    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, qualifyCohortsBySource, accuracy, sources, historyStart };
+    const daily = await loadDaily(db, st.dailyContacts, date, timeZone, config);
+    return { date, timeZone, funnel, responseRanks, contactCohorts, qualifyCohorts, qualifyCohortsBySource, accuracy, sources, historyStart, daily };
   } catch (err) {
     // a lost session or a cancelled statement is what happened, not a detection problem: let it through
     if (err instanceof DetectionInputError || isConnectionLost(err) || isStatementCancelled(err)) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new DetectionInputError(`detection input for ${date} in time zone "${timeZone}" could not be loaded: ${detail}`, { cause: err });
   }
+}
+
+/**
+ * The per-day series of the CUSUMs, one entry per local day of dailyOffsets (zeros on a day without data): contacts
+ * by contact day, labels by truth day.
+ */
+async function loadDaily(db: Queryable, st: Statement, date: string, timeZone: string, config: DetectionConfig): Promise<DailySeries> {
+  const o = dailyOffsets(config);
+  const range = dayRange(date, o);
+  const K = config.maturity.qualifyDays;
+  const index = (day: string) => o.fromBack - Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
+  const contacts: DailyContacts[] = Array.from({ length: o.fromBack + 1 }, () => ({ n: 0, responseN: 0, responseLogSum: 0, responseLogSq: 0,
+    qualifiedByLag: new Array<number>(K + 1).fill(0) }));
+  const rows = await db.query<{ day: string; n: number; resp_n: number; resp_log_sum: number; resp_log_sq: number; by_lag: number[] }>(st.sql, st.params);
+  for (const r of rows) {
+    contacts[index(r.day)] = { n: r.n, responseN: r.resp_n, responseLogSum: r.resp_log_sum, responseLogSq: r.resp_log_sq,
+      qualifiedByLag: r.by_lag.map(Number) };
+  }
+  const labels: DailyLabels[] = Array.from({ length: o.fromBack + 1 }, () => ({ tp: 0, m: 0 }));
+  const lrows = await db.query<{ day: string; tp: number; m: number }>(DAILY_LABELS_SQL, [date, o.fromBack, timeZone]);
+  for (const r of lrows) labels[index(r.day)] = { tp: r.tp, m: r.m };
+  return { range, contacts, labels };
 }
 
 /** The qualify cohorts per source (sorted by source) and their sum, the funnel-wide cohorts. */

@@ -9,6 +9,7 @@
 import { fig, meanAboveLine, rateBelowLine, rateDropCheck, rateDropStats, durationRise } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
 import { whenCovered, type WindowNeed } from '../coverage.ts';
+import { cusumOn, onlyIf, responseCusum, windowDropOn } from '../cusum-checks.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type MetricChecks, type RuleOutcome } from '../rule.ts';
 
@@ -32,9 +33,10 @@ export function lowResponseRate(input: DetectionInput, c: DetectionConfig): Rule
       whenCovered(lineRule, h, [recentResponses], c, () => meanAboveLine({ rule: lineRule, label: 'average response time', unit: 'h',
         summary: recent.responseHours, line: cfg.maxAvgResponseHours, target: cfg.targetResponseHours,
         range: showRange(recent.range) }, c)),
-      whenCovered(riseTest, h, [recentResponses, baselineResponses], c, () => durationRise({ test: riseTest, label: 'response time',
+      ...onlyIf(windowDropOn(c, 'response'), () => whenCovered(riseTest, h, [recentResponses, baselineResponses], c, () => durationRise({ test: riseTest, label: 'response time',
         unit: 'h', recent: recent.responseHours, baseline: baseline.responseHours, ranks: input.responseRanks,
-        minRatio: cfg.minResponseRatio, ranges: showRanges(recent.range, baseline.range) }, c)),
+        minRatio: cfg.minResponseRatio, ranges: showRanges(recent.range, baseline.range) }, c))),
+      ...onlyIf(cusumOn(c, 'response'), () => responseCusum(input, c)),
     ],
   };
   const cc = input.contactCohorts;
