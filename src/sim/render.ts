@@ -15,7 +15,8 @@ export function renderEvent(e: TimelineEvent): string | null {
       return `${head}INJECTED  ${e.label} (should surface as ${e.bottleneck})`;
     case 'detected':
       return `${head}DETECTED  ${e.bottleneck}${e.segment ? ` [${e.segment}]` : ''} (${e.severity}): ${e.metric} ` +
-        `${num(e.currentValue)} vs target ${num(e.targetValue)}\n${' '.repeat(head.length + 10)}${e.summary}`;
+        `${num(e.currentValue)} vs target ${num(e.targetValue)}\n${' '.repeat(head.length + 10)}${e.summary}` +
+        (e.attribution ? `\n${' '.repeat(head.length + 10)}${e.attribution}` : '');
     case 'spawned':
       return `${head}SPAWNED   skill #${e.skillId} ${e.skillType}${e.segment ? ` [${e.segment}]` : ''} + A/B test #${e.testId} ` +
         `on ${e.metric} (baseline ${num(e.baselineValue)} → target ${num(e.targetValue)}, ` +

@@ -159,7 +159,8 @@ function reportDetections(bs: readonly Bottleneck[], open: ReadonlySet<string>, 
     if (open.has(key) || fresh.has(key)) continue;
     fresh.add(key);
     emit({ kind: 'detected', day, date, bottleneck: b.type, metric: b.metric, segment: b.segment, severity: b.severity,
-      currentValue: b.currentValue, targetValue: b.targetValue, summary: b.evidence[0]?.summary ?? '' });
+      currentValue: b.currentValue, targetValue: b.targetValue, summary: b.evidence[0]?.summary ?? '',
+      attribution: b.evidence.slice(1).find((x) => x.trigger.kind === 'attribution')?.summary ?? null });
   }
   return fresh;
 }

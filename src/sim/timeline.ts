@@ -10,7 +10,9 @@ export type TimelineEvent =
   | { readonly kind: 'episode'; readonly day: number; readonly date: string; readonly bottleneck: BottleneckType; readonly label: string }
   | { readonly kind: 'detected'; readonly day: number; readonly date: string; readonly bottleneck: BottleneckType;
       readonly metric: TrackedMetric; readonly segment: string | null; readonly severity: Severity;
-      readonly currentValue: number; readonly targetValue: number; readonly summary: string }
+      readonly currentValue: number; readonly targetValue: number; readonly summary: string;
+      /** Whose drop it is (src/detect/attribution.ts), when attribution decided it and the first evidence is another trigger. */
+      readonly attribution: string | null }
   | { readonly kind: 'spawned'; readonly day: number; readonly date: string; readonly skillId: number; readonly skillType: SkillType;
       readonly testId: number; readonly metric: TrackedMetric; readonly segment: string | null;
       readonly baselineValue: number; readonly targetValue: number; readonly minSampleSize: number;
