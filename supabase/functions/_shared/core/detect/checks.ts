@@ -40,6 +40,14 @@ export const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? Stri
 export const pct = (x: number): string => `${fmt(x * 100, 1)}%`;
 
 /** One-sided p that a rate x/n is below `line` (z with the null variance line·(1−line)/n). */
+/**
+ * F1 from its share J = tp / (tp + fp + fn): F1 = 2J / (1 + J), strictly increasing, so a test of F1 is a
+ * test of the binomial share J (src/detect/rules/validation-accuracy-drop.ts, the F1 CUSUM).
+ */
+export const f1FromShare = (j: number): number => (2 * j) / (1 + j);
+/** The share J = F / (2 − F) whose F1 is `f1` (the inverse of f1FromShare). */
+export const shareFromF1 = (f1: number): number => f1 / (2 - f1);
+
 export function pBelowLine(x: number, n: number, line: number): number {
   const se = Math.sqrt((line * (1 - line)) / n);
   if (!(se > 0)) return x / n < line ? 0 : 1;

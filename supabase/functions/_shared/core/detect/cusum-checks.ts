@@ -14,7 +14,7 @@
  * - F1: the binomial share J = tp / (tp + fp + fn) per truth day (F1 = 2J / (1 + J)), the alternative the
  *   share of the baseline F1 minus f1Drop.
  */
-import { fig, fmt, pct, quiet, type Check } from './checks.ts';
+import { f1FromShare, fig, fmt, pct, quiet, shareFromF1, type Check } from './checks.ts';
 import type { DetectionConfig } from './config.ts';
 import { whenCovered, type Dating, type PartialBias } from './coverage.ts';
 import { bernoulliLlr, cusumEnd, normalMeanLlr, type CusumEnd } from './cusum.ts';
@@ -223,16 +223,16 @@ export function f1Cusum(input: DetectionInput, c: DetectionConfig): Check {
     if (m0 < c.minEvents) return quiet(`${F1_CUSUM}: ${m0} scored labels in the baseline ${showRange(s.baselineRange)} (minimum ${c.minEvents})`);
     const j0 = s.baseline.reduce((a, d) => a + d.tp, 0) / m0;
     if (!(j0 > 0 && j0 < 1)) return quiet(`${F1_CUSUM}: the baseline share tp / (tp + fp + fn) is ${fmt(j0)}, nothing to drop from`);
-    const f0 = (2 * j0) / (1 + j0);
+    const f0 = f1FromShare(j0);
     const f1Alt = Math.max(0.01, f0 - c.cusum.f1Drop);
-    const j1 = f1Alt / (2 - f1Alt);
+    const j1 = shareFromF1(f1Alt);
     const end = cusumEnd(s.recent.map((d) => bernoulliLlr(d.m, d.tp, j0, j1)));
     const h = c.cusum.f1H;
     if (!(end.statistic >= h) || end.since === null) return notAbove(F1_CUSUM, end, h);
     const part = s.recent.slice(end.since);
     const m = part.reduce((a, d) => a + d.m, 0);
     const j = m > 0 ? part.reduce((a, d) => a + d.tp, 0) / m : j0;
-    const current = (2 * j) / (1 + j);
+    const current = f1FromShare(j);
     const since = s.recentDay(end.since);
     return {
       kind: 'fired', current, reference: f0, severity: f1Severity(f0 - current, c.severity),

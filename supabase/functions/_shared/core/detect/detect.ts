@@ -12,7 +12,7 @@ import { coverageGap } from './coverage.ts';
 import type { DetectionInput } from './input.ts';
 import type { RuleOutcome } from './rule.ts';
 import { lowResponseRate } from './rules/low-response-rate.ts';
-import { poorQualification } from './rules/poor-qualification.ts';
+import { poorQualification, qualifyCohortNeeds } from './rules/poor-qualification.ts';
 import { slowFollowUp } from './rules/slow-follow-up.ts';
 import { validationAccuracyDrop } from './rules/validation-accuracy-drop.ts';
 import { weakLeadSource } from './rules/weak-lead-source.ts';
@@ -48,12 +48,7 @@ function attributeQualificationDrop(input: DetectionInput, rules: readonly RuleO
   const pq = rules.find((r) => r.type === 'poor_qualification');
   const funnel = pq?.bottlenecks[0];
   if (!pq || !funnel) return attributeSourceDrops(input, rules, c);
-  const qc = input.qualifyCohorts;
-  const gap = coverageGap('attribution', input.historyStart, [
-    { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted', partial: 'creates-problem' },
-    { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted', partial: 'creates-problem' },
-  ], c);
-  if (gap) return [...rules];
+  if (coverageGap('attribution', input.historyStart, qualifyCohortNeeds(input), c)) return [...rules];
   const a = attributeDrop(input.qualifyCohortsBySource, c.attribution);
   if (a.kind === 'not-applicable') return [...rules];
   const replace = (type: BottleneckType, f: (r: RuleOutcome) => RuleOutcome) => rules.map((r) => (r.type === type ? f(r) : r));
@@ -65,12 +60,8 @@ function attributeQualificationDrop(input: DetectionInput, rules: readonly RuleO
   const evidence = attributionEvidence(a, `the qualification drop (contacted leads qualified within ${c.maturity.qualifyDays} days)`);
   if (a.kind === 'funnel-wide') {
     const withEvidence = replace('poor_qualification', (r) => ({ ...r, bottlenecks: [{ ...funnel, evidence: [...funnel.evidence, evidence] }] }));
-    return withEvidence.map((r) => {
-      if (r.type !== 'weak_lead_source') return r;
-      const dropped = r.bottlenecks.filter(ownDropOnly);
-      return { ...r, bottlenecks: r.bottlenecks.filter((b) => !ownDropOnly(b)),
-        quiet: [...r.quiet, ...dropped.map((b) => `${b.segment}: its conversion drop is part of the funnel-wide qualification drop (${a.reason})`)] };
-    });
+    return reviseSources(withEvidence, (b) => !ownDropOnly(b),
+      (b) => `${b.segment}: its conversion drop is part of the funnel-wide qualification drop (${a.reason})`);
   }
   const blamed = new Set(a.sources);
   return rules.map((r) => {
@@ -98,6 +89,17 @@ function attributionEvidence(a: Extract<Attribution, { kind: 'sources' | 'funnel
 const ownDropOnly = (b: Bottleneck) => b.evidence.every((e) => e.trigger.kind === 'baseline-drop');
 
 /**
+ * weak_lead_source's outcome revised by an attribution: the bottlenecks `keep` rejects move to its quiet list
+ * (each with `why`), the others pass through `mark`.
+ */
+function reviseSources(rules: readonly RuleOutcome[], keep: (b: Bottleneck) => boolean, why: (b: Bottleneck) => string,
+  mark: (b: Bottleneck) => Bottleneck = (b) => b): RuleOutcome[] {
+  return rules.map((r) => (r.type !== 'weak_lead_source' ? r : {
+    ...r, bottlenecks: r.bottlenecks.filter(keep).map(mark), quiet: [...r.quiet, ...r.bottlenecks.filter((b) => !keep(b)).map(why)],
+  }));
+}
+
+/**
  * Without a funnel-wide qualification bottleneck, a source's own conversion drop may still be part of a drop
  * of every source (the largest source crosses its line first): attribution on the source cohorts that rule
  * reads decides. The source keeps a bottleneck fired only by its own drop test when the verdict blames it
@@ -106,7 +108,7 @@ const ownDropOnly = (b: Bottleneck) => b.evidence.every((e) => e.trigger.kind ==
 function attributeSourceDrops(input: DetectionInput, rules: readonly RuleOutcome[], c: DetectionConfig): RuleOutcome[] {
   const wls = rules.find((r) => r.type === 'weak_lead_source');
   if (!wls || !wls.bottlenecks.some(ownDropOnly)) return [...rules];
-  const a = attributeDrop(input.sources.map((s) => ({ source: s.source, recent: s.recent, baseline: s.baseline })), c.attribution);
+  const a = attributeDrop(input.sources, c.attribution);
   if (a.kind === 'not-applicable') return [...rules];
   const blamed = (b: Bottleneck) => a.kind === 'sources' && b.segment !== null && a.sources.includes(b.segment);
   const keep = (b: Bottleneck) => !ownDropOnly(b) || blamed(b);
@@ -115,9 +117,7 @@ function attributeSourceDrops(input: DetectionInput, rules: readonly RuleOutcome
     : `${b.segment}: its conversion drop waits for its attribution (${a.reason}; per source: ${contributionText(a)})`);
   const what = `the conversion drop (leads converted within ${c.maturity.sourceDays} days)`;
   const withEvidence = (b: Bottleneck): Bottleneck => (a.kind === 'sources' && blamed(b) ? { ...b, evidence: [...b.evidence, attributionEvidence(a, what)] } : b);
-  return rules.map((r) => (r.type !== 'weak_lead_source' ? r : {
-    ...r, bottlenecks: r.bottlenecks.filter(keep).map(withEvidence), quiet: [...r.quiet, ...r.bottlenecks.filter((b) => !keep(b)).map(why)],
-  }));
+  return reviseSources(rules, keep, why, withEvidence);
 }
 
 /**

@@ -80,12 +80,9 @@ export interface SourceCohorts {
 }
 
 /** One lead source's matured cohorts: converted = qualified or closed within maturity.sourceDays. */
-export interface SourceFigures {
-  readonly source: string;
+export interface SourceFigures extends SourceCohorts {
   /** The threshold rule's window (weakLeadSource.windowDays, ending maturity.sourceDays before D). */
   readonly window: Cohort;
-  readonly recent: Cohort;
-  readonly baseline: Cohort;
 }
 
 /** One contact day (valid leads contacted that local day, as of D): the qualify and response figures of the CUSUMs. */

@@ -6,10 +6,22 @@
  */
 import { rateBelowLine, rateDropCheck, rateDropStats } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
-import { whenCovered } from '../coverage.ts';
+import { whenCovered, type WindowNeed } from '../coverage.ts';
 import { cusumOn, onlyIf, qualificationCusum, windowDropOn } from '../cusum-checks.ts';
 import { showRange, showRanges, type DetectionInput } from '../input.ts';
 import { globalOutcome, type RuleOutcome } from '../rule.ts';
+
+/**
+ * The windows of the qualify cohort (by contact day): a partial cohort holds only the contacts of the first
+ * leads, the fastest, so both must be covered. Read by the drop test and by attribution (src/detect/detect.ts).
+ */
+export function qualifyCohortNeeds(input: DetectionInput): WindowNeed[] {
+  const qc = input.qualifyCohorts;
+  return [
+    { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted', partial: 'creates-problem' },
+    { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted', partial: 'creates-problem' },
+  ];
+}
 
 /** Qualification-rate checks of one day's input. */
 export function poorQualification(input: DetectionInput, c: DetectionConfig): RuleOutcome {
@@ -29,11 +41,7 @@ export function poorQualification(input: DetectionInput, c: DetectionConfig): Ru
         () => rateBelowLine({ rule, label: 'qualification rate (qualified / contacted)',
           successes: recent.qualified, n: recent.contacted, line: cfg.minQualificationRate,
           target: cfg.targetQualificationRate, windowDays: c.recentDays, range: showRange(recent.range) }, c)),
-      ...onlyIf(windowDropOn(c, 'qualification'), () => whenCovered(test, h, [
-        // a partial cohort holds only the contacts of the first leads, the fastest: not to be compared with
-        { what: 'the qualify cohort', range: qc.recent.range, dating: 'contacted', partial: 'creates-problem' },
-        { what: "the qualify cohort's baseline", range: qc.baseline.range, dating: 'contacted', partial: 'creates-problem' },
-      ], c, () => rateDropCheck({ test, label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
+      ...onlyIf(windowDropOn(c, 'qualification'), () => whenCovered(test, h, qualifyCohortNeeds(input), c, () => rateDropCheck({ test, label: `share of contacted leads qualified within ${c.maturity.qualifyDays} days`,
         minRelativeDrop: cfg.minRelativeDrop, windowDays: c.recentDays, ranges: showRanges(qc.recent.range, qc.baseline.range) },
       rateDropStats(test, qc.recent, qc.baseline, c), c))),
       ...onlyIf(cusumOn(c, 'qualification'), () => qualificationCusum(input, c)),

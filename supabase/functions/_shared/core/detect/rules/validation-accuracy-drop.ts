@@ -7,7 +7,7 @@
  * against J0 = F0 / (2 − F0), and "F1 dropped" is the one-sided pooled two-proportion test of J recent
  * vs baseline: exact equivalences, no bootstrap needed. Events (minimum volume) are the m labels.
  */
-import { fig, fmt, pBelowLine, quiet, rateDropStats, type Check } from '../checks.ts';
+import { f1FromShare, fig, fmt, pBelowLine, quiet, rateDropStats, shareFromF1, type Check } from '../checks.ts';
 import type { DetectionConfig } from '../config.ts';
 import { whenCovered } from '../coverage.ts';
 import { cusumOn, f1Cusum, onlyIf, windowDropOn } from '../cusum-checks.ts';
@@ -18,8 +18,7 @@ import { f1Severity } from '../severity.ts';
 const RULE = 'pooled F1 below minF1';
 const TEST = 'F1 drop (one-sided two-proportion test on tp / (tp + fp + fn))';
 
-/** F1 from its share J = tp / (tp + fp + fn). */
-export const f1FromShare = (j: number): number => (2 * j) / (1 + j);
+export { f1FromShare } from '../checks.ts';
 
 function figures(t: ConfusionTotals) {
   const m = t.tp + t.fp + t.fn;
@@ -34,7 +33,7 @@ function belowLine(t: ConfusionTotals, c: DetectionConfig): Check {
   if (f1 === null) return quiet(`${RULE}: no validation feedback in ${range}`);
   if (m < c.minEvents) return quiet(`${RULE}: only ${m} scored labels (tp + fp + fn) in ${range} (minimum ${c.minEvents})`);
   const line = cfg.minF1;
-  const p = pBelowLine(t.tp, m, line / (2 - line));
+  const p = pBelowLine(t.tp, m, shareFromF1(line));
   const needP = 1 - c.thresholdConfidence;
   if (!(f1 < line)) return quiet(`${RULE}: F1 ${fmt(f1)} is not below ${line}`);
   if (!(p < needP)) return quiet(`${RULE}: F1 ${fmt(f1)} is below ${line} but not credibly (p = ${fmt(p, 4)} ≥ ${fmt(needP, 4)}, m = ${m})`);
