@@ -11,13 +11,14 @@ import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerActions } from './commands/actions.ts';
 import { errorDocument, failureLine, UsageError } from './errors.ts';
 
 /**
  * Commands whose failures are, with --json, also one JSON document on stdout (errorDocument); stderr keeps
  * its one line either way.
  */
-const JSON_FAILURE_COMMANDS: ReadonlySet<string> = new Set(['config']);
+const JSON_FAILURE_COMMANDS: ReadonlySet<string> = new Set(['config', 'actions']);
 
 export function buildProgram(): Command {
   const program = new Command('lh-brain')
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerWorker(program);
   registerConfig(program);
+  registerActions(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -4,6 +4,7 @@
  */
 import { runAnalysisJob } from '../jobs/analyze.ts';
 import { runDailyJob } from '../jobs/daily.ts';
+import { generateSkillActions } from '../db/queries/skill-actions.ts';
 import type { WorkerJobs } from './worker.ts';
 
 export const defaultWorkerJobs: WorkerJobs = {
@@ -18,5 +19,9 @@ export const defaultWorkerJobs: WorkerJobs = {
   async analysis(deps) {
     const r = await runAnalysisJob(deps);
     return { asOf: r.asOf, tests: r.tests.length, ...r.counts };
+  },
+  async actions(deps) {
+    const r = await generateSkillActions(deps.db, deps.clock.now());
+    return { assigned: r.assigned, created: Object.values(r.created).reduce((a, b) => a + b, 0), cancelled: r.cancelled, expired: r.expired };
   },
 };

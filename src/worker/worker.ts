@@ -2,7 +2,7 @@
  * `lh-brain worker`'s engine: runs the daily job and the weekly analysis on the schedule of schedule.ts
  * for self-hosted PostgreSQL (on Supabase, pg_cron calls the edge functions instead).
  *
- * Each tick: catch up the daily job (every metric day since the last completed one, bounded, as ONE
+ * Each pass: the skill-action tick (every minute unless pg_cron runs it), then catch up the daily job (every metric day since the last completed one, bounded, as ONE
  * backfill run so skills are spawned for the latest day only), then the analysis if its Monday's run has
  * not completed. "The last completed run" is the newest succeeded key at or before the latest key due
  * now: keys after it (written by a clock that was ahead, e.g. `--once --now 2030-…`) are reported as a
@@ -23,6 +23,27 @@ import { addDays, assertTimeZone, daysFrom } from './zoned-time.ts';
 export interface WorkerJobs {
   daily(deps: JobDeps, range: { from: string; to: string; timeZone: string }): Promise<Record<string, unknown>>;
   analysis(deps: JobDeps): Promise<Record<string, unknown>>;
+  /**
+   * The skill-action tick: unscheduled, every pass (at most actionTickMs apart). Not recorded in lh_job_runs
+   * (a row a minute would bury the ledger); idempotent and safe beside another worker's, so no lock.
+   */
+  actions(deps: JobDeps): Promise<ActionTickCounts>;
+}
+
+/** What one action tick did (lh_generate_skill_actions' result, actions created summed over kinds). */
+export interface ActionTickCounts {
+  readonly assigned: number;
+  readonly created: number;
+  readonly cancelled: number;
+  readonly expired: number;
+}
+
+/** The action ticks of a worker's life, summed; a failed tick is logged and retried on the next pass. */
+export interface ActionTickReport extends ActionTickCounts {
+  readonly ticks: number;
+  readonly failed: number;
+  /** The last failure's message, when any. */
+  readonly lastError: string | null;
 }
 
 export interface WorkerOptions {
@@ -39,6 +60,11 @@ export interface WorkerOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Longest single wait, so a changed clock or zone is noticed (default 5 min). */
   readonly maxSleepMs?: number;
+  /**
+   * Run the skill-action tick every pass and wait at most this long between passes (the instant-responder's
+   * actions must exist within a minute of the lead); 0 = no tick (pg_cron runs it, migration 20261207000100).
+   */
+  readonly actionTickMs: number;
 }
 
 export type RunReport =
@@ -76,6 +102,7 @@ export interface WorkerReport {
   readonly runs: readonly RunReport[];
   /** Distinct warnings of the whole run (one repeated every tick is listed once). */
   readonly warnings: readonly WorkerWarning[];
+  readonly actions: ActionTickReport;
   readonly stoppedBy: 'once' | 'signal';
 }
 
@@ -83,23 +110,58 @@ export interface WorkerReport {
 export async function runWorker(deps: JobDeps, jobs: WorkerJobs, o: WorkerOptions): Promise<WorkerReport> {
   const runs: RunReport[] = [];
   const warnings = new WarningLog(deps, o.workerId);
+  const actions = new ActionTicks(deps, jobs, o.workerId);
   let ticks = 0;
   let failures = 0;
   info(deps.logger, 'worker started', { event: 'worker-started', worker: o.workerId, once: o.once });
   while (!o.signal.aborted) {
     const schedule = await resolveSchedule(deps, o);
+    // first the actions (due within the minute), then the scheduled jobs, then the actions of what they changed
+    if (o.actionTickMs > 0) await actions.run();
     const tickRuns = await tick(deps, jobs, o, schedule, warnings);
+    if (o.actionTickMs > 0 && tickRuns.some((r) => r.outcome === 'succeeded')) await actions.run();
     ticks += 1;
     runs.push(...tickRuns);
     if (o.once) break;
     failures = tickRuns.some((r) => r.outcome === 'failed') ? failures + 1 : 0;
-    const waitMs = nextWait(deps.clock.now(), schedule, failures, o.maxSleepMs ?? 300_000);
+    const maxSleep = o.actionTickMs > 0 ? Math.min(o.actionTickMs, o.maxSleepMs ?? 300_000) : o.maxSleepMs ?? 300_000;
+    const waitMs = nextWait(deps.clock.now(), schedule, failures, maxSleep);
     info(deps.logger, 'worker waiting', { event: 'worker-waiting', worker: o.workerId, seconds: Math.round(waitMs / 1000) });
     await o.sleep(waitMs, o.signal);
   }
   const stoppedBy = o.signal.aborted ? 'signal' : 'once';
   info(deps.logger, 'worker stopped', { event: 'worker-stopped', worker: o.workerId, stoppedBy, ticks });
-  return { workerId: o.workerId, ticks, runs, warnings: warnings.all(), stoppedBy };
+  return { workerId: o.workerId, ticks, runs, warnings: warnings.all(), actions: actions.report(), stoppedBy };
+}
+
+/** Runs the action tick, sums what it did, logs what changed (not every quiet minute) and every failure. */
+class ActionTicks {
+  #sum: { -readonly [K in keyof ActionTickReport]: ActionTickReport[K] } =
+    { ticks: 0, failed: 0, lastError: null, assigned: 0, created: 0, cancelled: 0, expired: 0 };
+  constructor(private readonly deps: JobDeps, private readonly jobs: WorkerJobs, private readonly workerId: string) {}
+
+  async run(): Promise<void> {
+    this.#sum.ticks += 1;
+    try {
+      const c = await this.jobs.actions(this.deps);
+      this.#sum.assigned += c.assigned;
+      this.#sum.created += c.created;
+      this.#sum.cancelled += c.cancelled;
+      this.#sum.expired += c.expired;
+      if (c.assigned + c.created + c.cancelled + c.expired > 0) {
+        info(this.deps.logger, 'skill actions generated', { event: 'actions-generated', worker: this.workerId, ...c });
+      }
+    } catch (err) {
+      const error = `${(err as Error).name}: ${(err as Error).message}`.split('\n')[0]!;
+      this.#sum.failed += 1;
+      this.#sum.lastError = error;
+      warn(this.deps.logger, 'skill-action tick failed (retried on the next pass)', { event: 'actions-failed', worker: this.workerId, error });
+    }
+  }
+
+  report(): ActionTickReport {
+    return { ...this.#sum };
+  }
 }
 
 async function resolveSchedule(deps: JobDeps, o: WorkerOptions): Promise<Schedule> {

@@ -34,6 +34,8 @@ for (const target of await dbTargets()) {
       const db = await target.fresh();
       try {
         assert.deepEqual(await schedule(db), { status: 'skipped', reason: 'pg_cron is not installed' });
+        const [tick] = await db.query<{ r: ScheduleResult }>('select public.lh_schedule_action_tick() as r');
+        assert.deepEqual(tick!.r, { status: 'skipped', reason: 'pg_cron is not installed' });
         assert.equal(await (async () => { const [r] = await db.query<{ n: number }>('select public.lh_unschedule_jobs() as n'); return r!.n; })(), 0);
       } finally {
         await db.close();
@@ -118,6 +120,14 @@ describe('schedule on PostgreSQL with pg_cron', { skip: cronAvailable ? false : 
       await migrate(db, loadMigrations());
       const [ext] = await db.query<{ v: string | null }>("select (select extversion from pg_extension where extname = 'pg_cron') as v");
       assert.ok(ext?.v, 'the migration created the pg_cron extension');
+      // the skill-action tick needs pg_cron only: scheduled by its migration, every minute, a plain SQL call
+      const tick = await db.query<{ schedule: string; command: string }>("select schedule, command from cron.job where jobname = 'lead-hunter-skill-actions'");
+      assert.deepEqual(tick, [{ schedule: '* * * * *', command: 'select public.lh_generate_skill_actions()' }]);
+      await db.script(tick[0]!.command); // what pg_cron runs every minute
+      const [again] = await db.query<{ r: { status: string } }>("select public.lh_schedule_action_tick('*/2 * * * *') as r");
+      assert.equal(again!.r.status, 'scheduled');
+      assert.deepEqual((await db.query<{ schedule: string }>("select schedule from cron.job where jobname = 'lead-hunter-skill-actions'")).map((j) => j.schedule),
+        ['*/2 * * * *'], 're-scheduling replaces the job');
       assert.deepEqual(await schedule(db), { status: 'skipped', reason: 'pg_net is not installed' });
 
       await db.script(STAND_INS);
@@ -126,7 +136,7 @@ describe('schedule on PostgreSQL with pg_cron', { skip: cronAvailable ? false : 
       assert.deepEqual(await schedule(db), { status: 'skipped', reason: 'Vault secret lh_project_url is missing' });
       await db.query("insert into vault.lh_test_secrets values ('lh_project_url', 'https://abc.supabase.co')");
       assert.deepEqual(await schedule(db), { status: 'skipped', reason: 'Vault secret lh_cron_secret is missing' });
-      assert.equal((await db.query("select 1 from cron.job where jobname like 'lead-hunter-%'")).length, 0);
+      assert.equal((await db.query("select 1 from cron.job where jobname like 'lead-hunter-%' and jobname <> 'lead-hunter-skill-actions'")).length, 0);
 
       const secret = 'cron-secret-0123456789abcdef';
       await db.query("insert into vault.lh_test_secrets values ('lh_cron_secret', $1)", [secret]);
@@ -139,6 +149,7 @@ describe('schedule on PostgreSQL with pg_cron', { skip: cronAvailable ? false : 
       assert.deepEqual(jobs.map((j) => [j.jobname, j.schedule, j.database]), [
         ['lead-hunter-ab-analysis', '0 3 * * 1', 'lh_cron_test'],
         ['lead-hunter-daily-metrics', '1 0 * * *', 'lh_cron_test'],
+        ['lead-hunter-skill-actions', '*/2 * * * *', 'lh_cron_test'],
       ]);
       for (const j of jobs) {
         assert.ok(!j.command.includes(secret) && !j.command.includes('abc.supabase.co'), 'no secret is stored in cron.job');
@@ -164,7 +175,7 @@ describe('schedule on PostgreSQL with pg_cron', { skip: cronAvailable ? false : 
       assert.equal(last!.h, 'rotated-secret-0123456789');
 
       const [un] = await db.query<{ n: number }>('select public.lh_unschedule_jobs() as n');
-      assert.equal(un!.n, 2);
+      assert.equal(un!.n, 3, 'both functions and the skill-action tick');
       assert.equal((await db.query("select 1 from cron.job where jobname like 'lead-hunter-%'")).length, 0);
     } finally {
       await db.script('drop schema if exists net cascade; drop schema if exists vault cascade;').catch(() => undefined);

@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connectPostgres } from '../../src/db/postgres.ts';
 import type { Queryable } from '../../src/db/port.ts';
-import { claimSkillActions, completeSkillAction, generateSkillActions, listSkillActions } from '../../src/db/queries/skill-actions.ts';
+import {
+  claimSkillActions, completeSkillAction, generateSkillActions, leadPlaybook, listSkillActions, SkillActionRefusedError,
+} from '../../src/db/queries/skill-actions.ts';
 import { dbTargets, postgresUrlOf, withFreshDb } from '../support/databases.ts';
 
 const T0 = new Date('2026-03-01T00:00:00Z');
@@ -101,11 +103,12 @@ for (const target of await dbTargets()) {
       const again = await completeSkillAction(db, replies[0]!.id, { sent: true }, min(9));
       assert.equal(again.doneAt, min(4).toISOString(), 'completing twice changes nothing');
       const [pending] = await listSkillActions(db, { status: 'pending', limit: 1 });
-      await assert.rejects(completeSkillAction(db, pending!.id, {}, min(4)), (e: { code?: string; message?: string }) =>
-        e.code === '55000' && /is pending, not claimed/.test(e.message ?? ''));
-      await assert.rejects(completeSkillAction(db, 999_999, {}, min(4)), (e: { code?: string }) => e.code === 'P0002');
-      await assert.rejects(claimSkillActions(db, { worker: ' ', maxActions: 1, now: min(4) }), (e: { code?: string }) => e.code === '22023');
-      await assert.rejects(claimSkillActions(db, { worker: 'w', maxActions: 0, now: min(4) }), (e: { code?: string }) => e.code === '22023');
+      const refused = (reason: SkillActionRefusedError['reason'], message: RegExp) => (e: unknown) =>
+        e instanceof SkillActionRefusedError && e.reason === reason && message.test(e.message);
+      await assert.rejects(completeSkillAction(db, pending!.id, {}, min(4)), refused('not-claimed', /is pending, not claimed/));
+      await assert.rejects(completeSkillAction(db, 999_999, {}, min(4)), refused('not-found', /no action 999999/));
+      await assert.rejects(claimSkillActions(db, { worker: ' ', maxActions: 1, now: min(4) }), refused('invalid', /worker name must not be empty/));
+      await assert.rejects(claimSkillActions(db, { worker: 'w', maxActions: 0, now: min(4) }), refused('invalid', /max_actions must be between 1 and 10000/));
     }));
 
     it('a claim not completed within the visibility timeout returns to pending and is claimed again', () => withFreshDb(target, async (db) => {
@@ -144,6 +147,53 @@ for (const target of await dbTargets()) {
         'select distinct lead_id, test_id from lh_skill_actions where skill_id = $1 order by lead_id', [kept!.id]);
       assert.deepEqual(rows.map((r) => [Number(r.lead_id), r.test_id]), afterIds.map((id) => [id, null]));
       assert.ok(before.every((id) => !rows.some((r) => Number(r.lead_id) === id)));
+      // the playbook of a rollout lead names the kept skill, via its rollout
+      const book = await leadPlaybook(db, afterIds[0]!, min(40));
+      assert.deepEqual(book.skills.map((k) => [k.skillId, k.via, k.testId, k.actions.map((a) => a.action)]),
+        [[Number(kept!.id), 'rollout', null, ['auto_reply', 'call_now']]]);
+      assert.deepEqual(book.control, []);
+    }));
+
+    it('the playbook: a treatment lead gets the skill and its actions, a control lead the test that holds it; an unknown lead is refused', () => withFreshDb(target, async (db) => {
+      const [skillId, testId] = await instantResponder(db);
+      const ids = await leads(db, 20, 1);
+      await generateSkillActions(db, min(25)); // leads of minutes 1–20: every call_now is due by minute 25
+      const groups = await groupsOf(db, testId);
+      const treated = ids.find((id) => groups.get(id) === 'treatment')!;
+      const control = ids.find((id) => groups.get(id) === 'control')!;
+      const book = await leadPlaybook(db, treated, min(25));
+      assert.equal(book.leadId, treated);
+      assert.equal(book.asOf, min(25).toISOString());
+      assert.equal(book.skills.length, 1);
+      const [skill] = book.skills;
+      assert.deepEqual([skill!.skillId, skill!.skillType, skill!.via, skill!.testId], [skillId, 'instant-responder', 'test', testId]);
+      assert.deepEqual(skill!.actions.map((a) => [a.action, a.status, a.due]), [['auto_reply', 'pending', true], ['call_now', 'pending', true]]);
+      const [created] = await db.query<{ t: Date }>('select created_at as t from lh_lead_status where id = $1', [treated]);
+      assert.equal(skill!.actions[1]!.dueAt, new Date(new Date(created!.t).getTime() + 5 * 60_000).toISOString());
+      assert.deepEqual(book.control, []);
+
+      const other = await leadPlaybook(db, control, min(25));
+      assert.deepEqual(other.skills, []);
+      assert.deepEqual(other.control.map((c) => [c.testId, c.skillId, c.skillType]), [[testId, skillId, 'instant-responder']]);
+      await assert.rejects(leadPlaybook(db, 987_654, min(25)), (e: unknown) => e instanceof SkillActionRefusedError && e.reason === 'not-found' && /no lead 987654/.test(e.message));
+    }));
+
+    it('an action nobody claimed within a day of its due time expires and is never claimed', () => withFreshDb(target, async (db) => {
+      await instantResponder(db);
+      await leads(db, 10, 1);
+      const first = await generateSkillActions(db, min(20));
+      const made = first.created['auto_reply']! + first.created['call_now']!;
+      assert.ok(made > 0);
+      const taken = await claimSkillActions(db, { worker: 'w', maxActions: 1, now: min(20) });
+      await completeSkillAction(db, taken[0]!.id, {}, min(21));
+      // 23 hours later nothing has expired yet; 25 hours after the last due time everything pending has
+      assert.equal((await generateSkillActions(db, min(20 + 23 * 60))).expired, 0);
+      const late = await generateSkillActions(db, min(20 + 25 * 60));
+      assert.equal(late.expired, made - 1);
+      assert.deepEqual(await claimSkillActions(db, { worker: 'w', maxActions: 100, now: min(20 + 25 * 60) }), []);
+      const statuses = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from lh_skill_actions group by status order by status');
+      assert.deepEqual(statuses.map((s) => [s.status, s.n]), [['done', 1], ['expired', made - 1]]);
+      assert.equal((await generateSkillActions(db, min(20 + 26 * 60))).expired, 0, 'expiring twice changes nothing');
     }));
   });
 }

@@ -76,12 +76,15 @@ describe('lh-brain worker on the embedded database', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /--max-backfill-days <n>[\s\S]*?\(default: "35"\)/);
     assert.match(r.stdout, /first start[\s\S]*lh_daily_metrics/);
+    assert.match(r.stdout, /--action-tick-seconds <n>[\s\S]*?\(default: "60"\)/);
   });
 
   it('bad options exit 2 with a one-line reason', async () => {
     for (const [args, msg] of [
       [['--daily-at', '25:00'], /--daily-at must be a time HH:MM/],
       [['--max-backfill-days', '0'], /--max-backfill-days must be a whole number from 1 to 366, got "0"/],
+      [['--action-tick-seconds', '-1'], /--action-tick-seconds must be a whole number from 0 \(off\) to 3600, got "-1"/],
+      [['--action-tick-seconds', '3601'], /--action-tick-seconds must be a whole number from 0 \(off\) to 3600, got "3601"/],
       [['--max-backfill-days', '367'], /--max-backfill-days must be a whole number from 1 to 366, got "367"/],
       [['--max-backfill-days', '1e1'], /--max-backfill-days must be a whole number from 1 to 366, got "1e1"/],
       [['--max-backfill-days', '-3'], /--max-backfill-days must be a whole number from 1 to 366, got "-3"/],

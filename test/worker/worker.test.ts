@@ -19,7 +19,7 @@ const NOW = new Date('2026-01-20T00:05:00Z');
 
 function options(over: Partial<WorkerOptions> = {}): WorkerOptions {
   return {
-    schedule: DEFAULT_SCHEDULE, maxBackfillDays: 35, once: true, workerId: 'test-worker',
+    schedule: DEFAULT_SCHEDULE, maxBackfillDays: 35, once: true, workerId: 'test-worker', actionTickMs: 60_000,
     signal: new AbortController().signal, sleep: async () => {}, ...over,
   };
 }
@@ -232,6 +232,40 @@ for (const target of await dbTargets()) {
         assert.deepEqual(report.runs.find((r) => r.job === 'daily')?.runKeys, ['2026-01-19']);
         const [row] = await db.query<RunRow & { worker: string }>("select *, worker from lh_job_runs where job = 'daily'");
         assert.deepEqual([row!.status, row!.attempts, row!.worker], ['succeeded', 2, 'test-worker']);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('the skill-action tick: every pass writes the actions due (worker --once too), and waits are at most a minute', async () => {
+      const db = await target.fresh();
+      try {
+        // a testing instant-responder and 12 leads of the last hour, with the assignment trigger off
+        const [s] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at)
+          values ('instant-responder', 'ir', 'testing', $1) returning id`, [new Date(NOW.getTime() - 86_400_000)]);
+        await db.query(`insert into lh_ab_tests (test_name, skill_id, metric_tracked, status, started_at)
+          values ('t', $1, 'avg_response_time_hours', 'running', $2)`, [s!.id, new Date(NOW.getTime() - 86_400_000)]);
+        await db.query(`insert into lh_lead_status (source, status, created_at)
+          select 'zillow', 'new', $1::timestamptz - i * interval '4 minutes' from generate_series(1, 12) i`, [NOW]);
+        const once = await run(db);
+        const [n] = await db.query<{ n: number; t: number }>(
+          "select count(*)::int as n, count(distinct lead_id)::int as t from lh_skill_actions where action in ('auto_reply', 'call_now')");
+        assert.ok(n!.t > 0 && n!.n === 2 * n!.t, `actions for ${n!.t} treatment leads: ${n!.n}`);
+        assert.equal(once.actions.created, n!.n);
+        assert.equal(once.actions.assigned, 12);
+        assert.equal(once.actions.failed, 0);
+        assert.ok(once.actions.ticks >= 1);
+
+        // a long-running worker: every wait is at most the tick interval; a second pass adds nothing
+        const controller = new AbortController();
+        const waits: number[] = [];
+        const again = await run(db, { once: false, signal: controller.signal,
+          sleep: async (ms) => { waits.push(ms); if (waits.length === 2) controller.abort(); } });
+        assert.ok(waits.every((ms) => ms <= 60_000), waits.join(', '));
+        assert.deepEqual([again.actions.created, again.actions.failed], [0, 0]);
+        // no tick when pg_cron runs it (actionTickMs 0): the wait is the schedule's again
+        const noTick = await run(db, { actionTickMs: 0 });
+        assert.equal(noTick.actions.ticks, 0);
       } finally {
         await db.close();
       }

@@ -1,6 +1,7 @@
 /**
  * `lh-brain worker [--once]`: the schedule of the Supabase pg_cron jobs for self-hosted PostgreSQL —
- * the daily job at 00:01 and the analysis on Mondays at 03:00, in the business time zone — with catch-up
+ * the daily job at 00:01 and the analysis on Mondays at 03:00, in the business time zone, and the skill-action
+ * tick every minute — with catch-up
  * of missed days, one run at a time across processes, and a graceful stop on SIGTERM/SIGINT.
  */
 import { hostname } from 'node:os';
@@ -29,6 +30,7 @@ interface WorkerCliOptions {
   dailyAt: string;
   analysisAt: string;
   maxBackfillDays: string;
+  actionTickSeconds: string;
 }
 
 function parseOptions(o: WorkerCliOptions) {
@@ -40,6 +42,10 @@ function parseOptions(o: WorkerCliOptions) {
   if (!(maxBackfillDays >= 1 && maxBackfillDays <= MAX_BACKFILL_DAYS_LIMIT)) {
     throw new UsageError(`--max-backfill-days must be a whole number from 1 to ${MAX_BACKFILL_DAYS_LIMIT}, got "${o.maxBackfillDays}"`);
   }
+  const tick = /^\d{1,4}$/.test(o.actionTickSeconds) ? Number(o.actionTickSeconds) : Number.NaN;
+  if (!(tick >= 0 && tick <= 3600)) {
+    throw new UsageError(`--action-tick-seconds must be a whole number from 0 (off) to 3600, got "${o.actionTickSeconds}"`);
+  }
   if (o.timeZone !== undefined) {
     try {
       assertTimeZone(o.timeZone);
@@ -48,7 +54,7 @@ function parseOptions(o: WorkerCliOptions) {
       throw err;
     }
   }
-  return { schedule: { ...DEFAULT_SCHEDULE, dailyAt, analysisAt }, maxBackfillDays, timeZone: o.timeZone, once: Boolean(o.once) };
+  return { schedule: { ...DEFAULT_SCHEDULE, dailyAt, analysisAt }, maxBackfillDays, timeZone: o.timeZone, once: Boolean(o.once), actionTickMs: tick * 1000 };
 }
 
 /** Waits `ms`, or less when the signal aborts. */
@@ -83,10 +89,16 @@ function stopOnSignals(ctx: CliContext, controller: AbortController): () => void
   };
 }
 
+function actionsLine(a: WorkerReport['actions']): string[] {
+  if (a.ticks === 0 || a.created + a.cancelled + a.expired + a.assigned + a.failed === 0) return []; // quiet minutes are no news
+  const failed = a.failed > 0 ? `; ${a.failed} tick(s) FAILED, last: ${a.lastError}` : '';
+  return [`skill actions: ${a.created} created, ${a.cancelled} cancelled, ${a.expired} expired, ${a.assigned} lead(s) assigned in ${a.ticks} tick(s)${failed}`];
+}
+
 function render(r: WorkerReport): string {
   const warnings = r.warnings.map((w) => `warning: ${w.message}`);
-  if (r.runs.length === 0) return [...warnings, `worker ${r.workerId}: nothing due`].join('\n');
-  return [...warnings, ...r.runs.map((x) => {
+  if (r.runs.length === 0) return [...warnings, ...actionsLine(r.actions), `worker ${r.workerId}: nothing due`].join('\n');
+  return [...warnings, ...actionsLine(r.actions), ...r.runs.map((x) => {
     const keys = x.runKeys.length > 1 ? `${x.runKeys[0]} … ${x.runKeys[x.runKeys.length - 1]}` : (x.runKeys[0] ?? '');
     if (x.outcome === 'failed') return `${x.job} ${keys}: FAILED ${x.error}`;
     if (x.outcome === 'busy') return `${x.job}: running in another worker, skipped`;
@@ -104,12 +116,15 @@ export function registerWorker(program: Command): void {
     .option('--analysis-at <HH:MM>', 'local time of the Monday analysis', '03:00')
     .option('--max-backfill-days <n>', `compute at most this many missed days in one catch-up, the most recent (1–${MAX_BACKFILL_DAYS_LIMIT})`,
       String(DEFAULT_MAX_BACKFILL_DAYS))
+    .option('--action-tick-seconds <n>', 'write the skills\' due actions (lh_generate_skill_actions) every pass, at most this many seconds apart; 0 = off, when pg_cron runs the tick', '60')
     .addHelpText('after', '\nMissed days since the last completed daily run are computed on start (one backfill run);\n' +
       'on a first start (no completed daily run in lh_job_runs), the days after the newest lh_daily_metrics day.\n' +
       'Days left out by --max-backfill-days are a warning naming the `lh-brain daily --from --to` to run.\n' +
       'The last completed run is the newest at or before now: run keys after it (a clock that was ahead,\n' +
       'e.g. --now) are ignored and reported as a warning (log line, and "warnings" in the --json report).\n' +
       'Runs are recorded in lh_job_runs; on PostgreSQL an advisory lock keeps two workers from running a job at once.\n' +
+      'Every pass (at least every --action-tick-seconds) also writes the skills\' due actions for new leads\n' +
+      '(instant-responder within a minute of the lead), cancels and expires stale ones; see `lh-brain actions`.\n' +
       'SIGTERM/SIGINT: the current job finishes, then the worker exits 0. Exit 1 if a run failed with --once.')
     .action(async (opts: WorkerCliOptions, cmd: Command) => {
       const parsed = parseOptions(opts);

@@ -4,7 +4,7 @@
  * (who gets what, exactly-once claims, the visibility timeout); this module is the typed door to them, shared
  * by the CLI, the worker and the tests. What one part stores and another reads shares this one type.
  */
-import type { Queryable } from '../port.ts';
+import { sqlState, type Queryable } from '../port.ts';
 
 export const ACTION_KINDS = ['auto_reply', 'call_now', 'prioritise', 'follow_up', 'revalidate', 'nurture'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
@@ -56,18 +56,42 @@ export interface ClaimOptions {
   readonly visibilitySeconds?: number;
 }
 
+/**
+ * What the SQL functions refuse, as a value the callers map (CLI exit 2, HTTP 400/404/409): `invalid` a bad
+ * argument (22023), `not-found` no such action or lead (P0002), `not-claimed` completing an action that is
+ * pending again, cancelled or expired (55000). The message is the function's own, which says what to do.
+ */
+export class SkillActionRefusedError extends Error {
+  override readonly name = 'SkillActionRefusedError';
+  constructor(readonly reason: 'invalid' | 'not-found' | 'not-claimed', message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+const REFUSALS: Readonly<Record<string, SkillActionRefusedError['reason']>> = { '22023': 'invalid', P0002: 'not-found', '55000': 'not-claimed' };
+
+async function refusing<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const reason = REFUSALS[sqlState(err) ?? ''];
+    if (reason === undefined) throw err;
+    throw new SkillActionRefusedError(reason, ((err as Error).message ?? String(err)).split('\n')[0]!, { cause: err });
+  }
+}
+
 /** Claims due pending actions for `worker` (exactly once across concurrent consumers). */
 export async function claimSkillActions(db: Queryable, o: ClaimOptions): Promise<SkillAction[]> {
-  const rows = await db.query<Row>(
+  const rows = await refusing(() => db.query<Row>(
     `select * from public.lh_claim_skill_actions($1, $2, $3::text[], $4::timestamptz, make_interval(secs => $5::float8)) order by due_at, id`,
-    [o.worker, o.maxActions, o.actions ? [...o.actions] : null, o.now.toISOString(), o.visibilitySeconds ?? 300]);
+    [o.worker, o.maxActions, o.actions ? [...o.actions] : null, o.now.toISOString(), o.visibilitySeconds ?? 300]));
   return rows.map(toAction);
 }
 
 /** Marks a claimed action done (again with an action already done: returns it unchanged). */
 export async function completeSkillAction(db: Queryable, id: number, result: Record<string, unknown>, now: Date): Promise<SkillAction> {
-  const [row] = await db.query<Row>('select * from public.lh_complete_skill_action($1, $2::text::jsonb, $3::timestamptz)',
-    [id, JSON.stringify(result), now.toISOString()]);
+  const [row] = await refusing(() => db.query<Row>('select * from public.lh_complete_skill_action($1, $2::text::jsonb, $3::timestamptz)',
+    [id, JSON.stringify(result), now.toISOString()]));
   return toAction(row!);
 }
 
@@ -76,9 +100,11 @@ export interface GenerationResult {
   readonly assigned: number;
   readonly created: Readonly<Record<string, number>>;
   readonly cancelled: number;
+  /** Pending actions nobody claimed within a day of their due time. */
+  readonly expired: number;
 }
 
-/** The set-based tick: assigns pending leads, writes the actions due to every applicable skill, cancels stale ones. */
+/** The set-based tick: assigns pending leads, writes the actions due to every applicable skill, cancels and expires stale ones. */
 export async function generateSkillActions(db: Queryable, now: Date): Promise<GenerationResult> {
   const [row] = await db.query<{ r: GenerationResult }>('select public.lh_generate_skill_actions($1::timestamptz) as r', [now.toISOString()]);
   return row!.r;
@@ -99,4 +125,40 @@ export async function listSkillActions(db: Queryable, f: ListFilter): Promise<Sk
       order by due_at desc, id desc limit $4`,
     [f.status ?? null, f.skillId ?? null, f.leadId ?? null, f.limit]);
   return rows.map(toAction);
+}
+
+/** One skill's part of a lead's playbook: what it says for this lead, through its test or its rollout. */
+export interface PlaybookSkill {
+  readonly skillId: number;
+  readonly skillType: string;
+  readonly skillName: string;
+  readonly segment: string | null;
+  readonly via: 'test' | 'rollout';
+  /** null for a rollout. */
+  readonly testId: number | null;
+  readonly actions: ReadonlyArray<{
+    readonly id: number; readonly action: ActionKind; readonly step: string; readonly dueAt: string; readonly status: ActionStatus;
+    /** pending and due now: a consumer may carry it out after claiming it. */
+    readonly due: boolean;
+    readonly payload: Record<string, unknown>; readonly result: Record<string, unknown> | null;
+  }>;
+}
+
+/** lh_lead_playbook: the skills that apply to one lead now, and the running tests holding it in control. */
+export interface LeadPlaybook {
+  readonly leadId: number;
+  readonly asOf: string;
+  readonly skills: readonly PlaybookSkill[];
+  readonly control: ReadonlyArray<{ readonly testId: number; readonly skillId: number; readonly skillType: string; readonly skillName: string }>;
+}
+
+/** Every skill that applies to the lead now (a SkillActionRefusedError `not-found` for an unknown lead). */
+export async function leadPlaybook(db: Queryable, leadId: number, now: Date): Promise<LeadPlaybook> {
+  const [row] = await refusing(() => db.query<{ p: LeadPlaybook }>('select public.lh_lead_playbook($1, $2::timestamptz) as p', [leadId, now.toISOString()]));
+  const p = row!.p;
+  // jsonb renders timestamps in the session's zone: the same instants, as ISO UTC like the rest of the API
+  return {
+    ...p, asOf: iso(p.asOf)!,
+    skills: p.skills.map((s) => ({ ...s, actions: s.actions.map((a) => ({ ...a, dueAt: iso(a.dueAt)! })) })),
+  };
 }
