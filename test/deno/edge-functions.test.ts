@@ -24,7 +24,7 @@ describe('edge functions type-check under deno', () => {
     const r = spawnSync(process.execPath, ['scripts/sync-edge-core.mjs', '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
   });
-  for (const fn of ['lead-hunter-daily-metrics', 'lead-hunter-ab-analysis']) {
+  for (const fn of ['lead-hunter-daily-metrics', 'lead-hunter-ab-analysis', 'lead-hunter-actions']) {
     it(`deno check ${fn}`, () => {
       const r = spawnSync(DENO, ['check', '--quiet', `supabase/functions/${fn}/index.ts`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       assert.equal(r.status, 0, r.stderr + r.stdout);
@@ -179,5 +179,75 @@ describe('edge functions under deno against PostgreSQL', { skip: hasPostgres ? f
     } finally {
       broken.proc.kill();
     }
+  });
+});
+
+describe('lead-hunter-actions under deno against PostgreSQL', { skip: hasPostgres ? false : 'PostgreSQL not available' }, () => {
+  let db: Database;
+  let fn: Awaited<ReturnType<typeof startFunction>>;
+  before(async () => {
+    db = await postgresTarget.fresh();
+    fn = await startFunction('lead-hunter-actions', postgresUrlOf(db)!);
+  });
+  after(async () => {
+    fn?.proc.kill();
+    await db?.close();
+  });
+  const call = async (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${SERVICE_KEY}` }) => {
+    const res = await fetch(fn.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { ok?: boolean; result?: Record<string, unknown>; error?: string } };
+  };
+
+  it('claim, complete and playbook as an n8n HTTP Request node would; 404, 409 and 400 for wrong calls, 401 without a key', async () => {
+    // a testing instant-responder with due actions (the tick as pg_cron runs it)
+    const [s] = await db.query<{ id: number }>("insert into lh_spawned_skills (skill_type, skill_name, status) values ('instant-responder', 'ir', 'testing') returning id");
+    await db.query("insert into lh_ab_tests (test_name, skill_id, metric_tracked, status, started_at) values ('t', $1, 'avg_response_time_hours', 'running', now() - interval '1 day')", [s!.id]);
+    await db.query("insert into lh_lead_status (source, status, created_at) select 'zillow', 'new', now() - i * interval '10 minutes' from generate_series(1, 20) i");
+    await db.query('select lh_generate_skill_actions()');
+    const [due] = await db.query<{ n: number }>("select count(*)::int as n from lh_skill_actions where status = 'pending' and due_at <= now()");
+    assert.ok(due!.n > 0);
+
+    assert.equal((await call({ op: 'claim', worker: 'n8n' }, {})).status, 401);
+    const claim = await call({ op: 'claim', worker: 'n8n', max: 3, actions: ['auto_reply'] }, { 'x-cron-secret': CRON_SECRET });
+    assert.equal(claim.status, 200, JSON.stringify(claim.body));
+    const claimed = claim.body.result!['claimed'] as Array<{ id: number; action: string; status: string; claimedBy: string; leadId: number }>;
+    assert.equal(claimed.length, 3);
+    assert.ok(claimed.every((a) => a.action === 'auto_reply' && a.status === 'claimed' && a.claimedBy === 'n8n'));
+
+    const done = await call({ op: 'complete', id: claimed[0]!.id, result: { sent: true } });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.deepEqual((done.body.result!['action'] as { status: string; result: unknown }).result, { sent: true });
+    const retried = await call({ op: 'complete', id: claimed[0]!.id, result: { sent: true } });
+    assert.equal(retried.status, 200, 'a retried completion is a no-op');
+
+    const book = await call({ op: 'playbook', leadId: claimed[0]!.leadId });
+    assert.equal(book.status, 200);
+    const skills = (book.body.result!['playbook'] as { skills: Array<{ skillId: number; via: string }> }).skills;
+    assert.deepEqual(skills.map((k) => [k.skillId, k.via]), [[Number(s!.id), 'test']]);
+    const listed = await call({ op: 'list', status: 'done' });
+    assert.deepEqual((listed.body.result!['actions'] as Array<{ id: number }>).map((a) => a.id), [claimed[0]!.id]);
+
+    const [pending] = await db.query<{ id: number }>("select id from lh_skill_actions where status = 'pending' limit 1");
+    const conflict = await call({ op: 'complete', id: Number(pending!.id) });
+    assert.equal(conflict.status, 409, JSON.stringify(conflict.body));
+    assert.match(conflict.body.error!, /is pending, not claimed/);
+    const missing = await call({ op: 'complete', id: 987654 });
+    assert.equal(missing.status, 404);
+    assert.equal((await call({ op: 'playbook', leadId: 987654 })).status, 404);
+    for (const [body, reason] of [
+      [{ op: 'teleport' }, /op must be one of claim, complete, list, playbook/],
+      [{ op: 'claim' }, /worker/],
+      [{ op: 'claim', worker: 'w', actions: ['teleport'] }, /actions/],
+      [{ op: 'claim', worker: 'w', max: 0 }, /max/],
+      [{ op: 'complete', id: 1, result: [1] }, /result/],
+      [{ op: 'list', extra: 1 }, /unrecognized key/i],
+    ] as const) {
+      const r = await call(body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.body.error!, reason, JSON.stringify(body));
+    }
+    const [states] = await db.query<{ done: number; claimed: number }>(
+      "select count(*) filter (where status = 'done')::int as done, count(*) filter (where status = 'claimed')::int as claimed from lh_skill_actions");
+    assert.deepEqual([states!.done, states!.claimed], [1, 2], 'wrong calls wrote nothing');
   });
 });

@@ -1,6 +1,6 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
 /**
- * The HTTP shell shared by both edge functions: authenticate, parse the JSON body, admit the call to a
+ * The HTTP shell shared by the edge functions: authenticate, parse the JSON body, admit the call to a
  * bounded pool of database connections (or answer 503 with Retry-After), run the job with the real clock,
  * answer JSON. Runtime-neutral (Request/Response only); the Deno entry files pass in the environment and
  * the connector.
@@ -27,8 +27,8 @@ export interface JobEndpoint<O> {
   parseBody(body: unknown): { ok: true; options: O } | { ok: false; error: string };
   /** `signal` aborts when the caller has gone; a job may stop between its steps (ClientGoneError). */
   run(deps: JobDeps, options: O, signal?: AbortSignal): Promise<unknown>;
-  /** Errors caused by the request (e.g. an unknown time zone) answer 400, not 500. */
-  isClientError?(err: unknown): boolean;
+  /** Errors caused by the request answer 4xx, not 500: an unknown time zone 400, an unknown action 404, a conflict 409. */
+  clientErrorStatus?(err: unknown): 400 | 404 | 409 | undefined;
 }
 
 /** A job stopped because its caller disconnected (nobody reads the answer; logged, not an error). */
@@ -159,9 +159,10 @@ export function createJobHandler<O>(endpoint: JobEndpoint<O>, deps: ServeDeps): 
         logger.log('warn', message, { status: 499 });
         return json(499, { ok: false, error: message });
       }
-      if (endpoint.isClientError?.(err)) {
-        rejected(req, 400, message);
-        return json(400, { ok: false, error: message });
+      const status = endpoint.clientErrorStatus?.(err);
+      if (status !== undefined) {
+        rejected(req, status, message);
+        return json(status, { ok: false, error: message });
       }
       logger.log('error', `${endpoint.name} failed`, { error: message });
       return json(500, { ok: false, error: `${endpoint.name} failed: ${message}` });
