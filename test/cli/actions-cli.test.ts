@@ -82,7 +82,7 @@ for (const target of await dbTargets()) {
       assert.equal(made.assigned, 16);
       const [treated] = await f.sql<{ n: number }>(
         "select count(*)::int as n from lh_ab_assignments where test_id = $1 and ab_group = 'treatment'", [t!.id]);
-      assert.deepEqual(made.created, { auto_reply: treated!.n, call_now: treated!.n });
+      assert.deepEqual(made.created, { auto_reply: treated!.n, call_now: treated!.n, follow_up: 0, nurture: 0, revalidate: 0 });
       assert.ok(treated!.n > 0);
 
       const listed = await f.cli(['--json', 'actions', 'list', '--status', 'pending', '--limit', '1000']);

@@ -53,7 +53,7 @@ for (const target of await dbTargets()) {
       const groups = await groupsOf(db, testId);
       const treatment = ids.filter((id) => groups.get(id) === 'treatment');
       assert.ok(treatment.length > 5 && treatment.length < 35, `treatment ${treatment.length} of 40`);
-      assert.deepEqual(first.created, { auto_reply: treatment.length, call_now: treatment.length });
+      assert.deepEqual(first.created, { auto_reply: treatment.length, call_now: treatment.length, follow_up: 0, nurture: 0, revalidate: 0 });
       const rows = await db.query<{ lead_id: number; action: string; test_id: number; skill_id: number; channel: string | null; due: Date; created: Date }>(
         `select a.lead_id, a.action, a.test_id, a.skill_id, a.payload->>'channel' as channel, a.due_at as due, l.created_at as created
            from lh_skill_actions a join lh_lead_status l on l.id = a.lead_id order by a.lead_id, a.action`);
@@ -68,7 +68,7 @@ for (const target of await dbTargets()) {
       const channels = new Set(rows.filter((r) => r.action === 'auto_reply').map((r) => r.channel));
       assert.deepEqual([...channels].sort(), ['email', 'sms']);
       // the tick again (and a later one) adds nothing
-      assert.deepEqual((await generateSkillActions(db, min(46))).created, { auto_reply: 0, call_now: 0 });
+      assert.deepEqual((await generateSkillActions(db, min(46))).created, { auto_reply: 0, call_now: 0, follow_up: 0, nurture: 0, revalidate: 0 });
       assert.equal((await db.query<{ n: number }>('select count(*)::int as n from lh_skill_actions'))[0]!.n, 2 * treatment.length);
     }));
 

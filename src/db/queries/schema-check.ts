@@ -41,6 +41,9 @@ export const DAILY_JOB_OBJECTS: readonly string[] = [
   'public.lh_ab_assignments_drop()',
   // detection's F1 windows read the scored truths (migration 20261205000100)
   'public.lh_scored_truths(date,date,text)',
+  // the skills' models and the action tick run at the end (migrations 20261206000100 … 20261209000100)
+  'public.lh_skill_actions', 'public.lh_pattern_thresholds', 'public.lh_fit_pattern_thresholds(date,text)',
+  'public.lh_generate_skill_actions(timestamptz,interval,interval)',
 ];
 
 /** Every object the weekly analysis reads, writes or calls, checked before its first write. */

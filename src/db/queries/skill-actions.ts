@@ -162,3 +162,17 @@ export async function leadPlaybook(db: Queryable, leadId: number, now: Date): Pr
     skills: p.skills.map((s) => ({ ...s, actions: s.actions.map((a) => ({ ...a, dueAt: iso(a.dueAt)! })) })),
   };
 }
+
+/** What lh_fit_pattern_thresholds did for pattern-optimizer on one day (nothing when none is testing or active). */
+export interface PatternThresholdFit {
+  readonly fitted: number;
+  readonly used: number;
+  readonly patterns: ReadonlyArray<{ readonly skillId: number; readonly pattern: string; readonly threshold: number | null; readonly used: boolean; readonly reason: string }>;
+}
+
+/** Fits pattern-optimizer's per-pattern thresholds on the 28 days ending `day` (idempotent per skill, day, pattern). */
+export async function fitPatternThresholds(db: Queryable, day: string, timeZone: string): Promise<PatternThresholdFit> {
+  const [row] = await db.query<{ r: PatternThresholdFit }>('select public.lh_fit_pattern_thresholds($1::date, $2) as r', [day, timeZone]);
+  const r = row!.r;
+  return { ...r, patterns: r.patterns.map((p) => ({ ...p, skillId: Number(p.skillId), threshold: p.threshold === null ? null : Number(p.threshold) })) };
+}

@@ -1,5 +1,5 @@
 // GENERATED from src/ by scripts/sync-edge-core.mjs: do not edit here; edit src/ and run `npm run sync-edge`.
-import type { GenerationResult } from '../db/queries/skill-actions.ts';
+import type { GenerationResult, PatternThresholdFit } from '../db/queries/skill-actions.ts';
 import type { PolicyName } from '../experiments/types.ts';
 /**
  * The daily job's result: one JSON-able document (camelCase throughout) that the CLI prints with --json
@@ -155,6 +155,8 @@ export interface DailyResult {
    * running tests whose skill is not testing reported (both empty when the invariant held).
    */
   readonly invariants: InvariantHealing;
+  /** pattern-optimizer's thresholds fitted for the last day (lh_fit_pattern_thresholds). */
+  readonly patternThresholds: PatternThresholdFit;
   /** The skill-action tick run at the end (lh_generate_skill_actions at the run's clock). */
   readonly actions: GenerationResult;
 }

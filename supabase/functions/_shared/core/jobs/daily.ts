@@ -44,7 +44,7 @@ import { noProgress } from './deps.ts';
 import { DEFAULT_SPAWN_CONFIG, spawnForBottlenecks, type AfterSkillInsert, type SpawnConfig, type SpawnDecision } from './spawn.ts';
 import { notMigratedMessage } from '../db/queries/schema-check.ts';
 import { healSkillInvariants, warnInvariantHealing } from '../db/queries/skill-invariants.ts';
-import { generateSkillActions } from '../db/queries/skill-actions.ts';
+import { fitPatternThresholds, generateSkillActions } from '../db/queries/skill-actions.ts';
 
 export interface DailyJobOptions {
   /** One metric day (YYYY-MM-DD). Default: the day before the clock's now in the business time zone. */
@@ -134,9 +134,12 @@ export async function runDailyJob(deps: JobDeps, options: DailyJobOptions = {}):
   }
   // the tick, so a deployment without the worker or pg_cron still gets every due action once a day, and a
   // skill spawned or decided just now acts at once (idempotent: a tick that ran meanwhile adds nothing)
+  // the skills' models first (pattern-optimizer's thresholds for the last day), so the tick acts on them
+  const patternThresholds = await fitPatternThresholds(deps.db, to, timeZone);
   const actions = await generateSkillActions(deps.db, now);
   const result: DailyResult = {
-    timeZone, ranAt: now.toISOString(), from, to, spawnDate: to, days: dayResults, spawned, skipped, invariants, actions,
+    timeZone, ranAt: now.toISOString(), from, to, spawnDate: to, days: dayResults, spawned, skipped, invariants,
+    patternThresholds, actions,
   };
   const bad = firstNonJsonValue(result);
   if (bad) throw new DailyJobResultError(`the daily result holds a non-finite number at ${bad}`);
