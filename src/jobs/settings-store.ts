@@ -33,6 +33,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'detection', kind: 'document', description: 'overrides of the detection thresholds, volumes, windows, alpha (src/detect/config.ts)' },
   { key: 'spawning', kind: 'document', description: 'cool-downs, traffic allocation and confidence of spawned tests' },
   { key: 'decision', kind: 'document', description: 'overrides of the decision rule (src/experiments/decision-config.ts)' },
+  { key: 'skill_actions', kind: 'document', description: 'what the skills do: call-now delay, follow-up days, lookback and expiry of actions (rule in SQL)' },
 ];
 
 /** What the SQL falls back to when a scalar row is absent (lh_business_time_zone, lh_update_daily_metrics, lh_ab_exclusive). */
@@ -94,8 +95,16 @@ const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } =
   }
 };
 
-/** The application's reading of a JSON document (what the jobs run with), or the schema's objection. */
-function documentOf(key: string, doc: unknown): { effective: unknown; problem: string | null } {
+/**
+ * The reading of a JSON document the jobs run with, or its objection: the application's schema for the
+ * documents TypeScript reads; for skill_actions, which only SQL reads, the database's own merge of the
+ * defaults (lh_skill_action_params: its rule has already passed).
+ */
+async function documentOf(db: Queryable, key: string, doc: unknown): Promise<{ effective: unknown; problem: string | null }> {
+  if (key === 'skill_actions') {
+    const [row] = await db.query<{ p: unknown }>('select public.lh_skill_action_params($1::text::jsonb) as p', [JSON.stringify(doc ?? {})]);
+    return { effective: row!.p, problem: null };
+  }
   try {
     switch (key as SettingKey) {
       case 'detection': return { effective: detectionFromSetting(doc), problem: null };
@@ -122,7 +131,7 @@ async function viewOf(db: Queryable, key: string, stored: string | null, dbProbl
   if (kind === 'document') {
     const parsed = stored === null ? { ok: true as const, value: {} } : parseJson(stored);
     const value = parsed.ok ? parsed.value : stored;
-    const app = problem0 === null && parsed.ok ? documentOf(key, stored === null ? undefined : parsed.value) : { effective: null, problem: null };
+    const app = problem0 === null && parsed.ok ? await documentOf(db, key, stored === null ? undefined : parsed.value) : { effective: null, problem: null };
     const problem = problem0 ?? app.problem;
     return { key, kind, description: spec!.description, source: stored === null ? 'default' : 'stored', stored, value,
       problem, effective: problem === null ? app.effective : null };

@@ -134,7 +134,7 @@ for (const target of await dbTargets()) {
 
       const unknown = await f.cli(['--json', 'config', 'get', 'nope']);
       assert.equal(unknown.code, 2, unknown.stderr);
-      assert.match(oneLine(unknown), /unknown setting "nope" \(known: business_time_zone, .*decision\)/);
+      assert.match(oneLine(unknown), /unknown setting "nope" \(known: business_time_zone, .*decision, skill_actions\)/);
       assert.equal(json<ErrorDoc>(unknown).error.key, 'nope');
       const missing = await f.cli(['--json', 'config', 'set', 'detection']);
       assert.equal(missing.code, 2);

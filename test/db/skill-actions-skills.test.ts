@@ -167,6 +167,41 @@ for (const target of await dbTargets()) {
       }
     }));
 
+    it('lh_settings.skill_actions tunes the skills (call after 10 minutes, follow up on days 2 and 5) and a bad document is refused with why', () => withFreshDb(target, async (db) => {
+      const [, irTest] = await skillUnderTest(db, 'instant-responder', 'avg_response_time_hours');
+      const [, fuTest] = await skillUnderTest(db, 'follow-up-sequencer', 'qualification_rate');
+      await db.query(`insert into lh_settings (key, value) values ('skill_actions', '{"callNowAfterMinutes": 10, "followUpDays": [2, 5]}')`);
+      const ids = await leads(db, 16, 1);
+      await db.query('select lh_assign_pending_leads($1)', [hours(20)]);
+      await db.query("update lh_lead_status set status = 'contacted', contacted_at = created_at + interval '3 hours' where id = any($1::bigint[])", [ids.slice(8)]);
+      await generateSkillActions(db, hours(20));
+      const ir = await groupsOf(db, irTest);
+      const fu = await groupsOf(db, fuTest);
+      const calls = await db.query<{ lag: number }>(`select extract(epoch from a.due_at - l.created_at)::int as lag
+        from lh_skill_actions a join lh_lead_status l on l.id = a.lead_id where a.action = 'call_now'`);
+      assert.equal(calls.length, ids.slice(0, 8).filter((id) => ir.get(id) === 'treatment').length);
+      assert.ok(calls.length > 0 && calls.every((c) => c.lag === 600), JSON.stringify(calls));
+      const steps = await db.query<{ lead_id: number; step: string }>("select lead_id, step from lh_skill_actions where action = 'follow_up' order by lead_id, due_at");
+      const followed = ids.slice(8).filter((id) => fu.get(id) === 'treatment');
+      assert.deepEqual(steps.map((r) => [Number(r.lead_id), r.step]), followed.flatMap((id) => [[id, 'day-2'], [id, 'day-5']]));
+
+      for (const [doc, problem] of [
+        ['{"callNowAfterMinutes": -1}', /callNowAfterMinutes must be a whole number from 0 to 1440, got -1/],
+        ['{"followUpDays": [3, 1]}', /followUpDays must be whole days from 1 to 365 in increasing order/],
+        ['{"followUpDays": []}', /followUpDays must be a list of 1 to 10 days/],
+        ['{"expireAfterHours": 1.5}', /expireAfterHours must be a whole number from 1 to 720, got 1.5/],
+        ['{"callNowAfterMinute": 5}', /unknown key 'callNowAfterMinute'/],
+        ['[1]', /must be a JSON object/],
+        ['{oops', /not valid JSON/],
+      ] as const) {
+        const [r] = await db.query<{ p: string | null }>("select lh_setting_problem('skill_actions', $1) as p", [doc]);
+        assert.match(r!.p ?? '', problem, doc);
+      }
+      // a bad stored document stops the tick with the reason, as it stops the jobs
+      await db.query(`update lh_settings set value = '{"lookbackHours": 0}' where key = 'skill_actions'`);
+      await assert.rejects(generateSkillActions(db, hours(21)), /lookbackHours must be a whole number from 1 to 720, got 0/);
+    }));
+
     it('pattern-optimizer without a usable threshold writes no revalidate action', () => withFreshDb(target, async (db) => {
       await skillUnderTest(db, 'pattern-optimizer', 'f1_score');
       const fit = await fitPatternThresholds(db, '2026-03-28', 'UTC');
