@@ -5,7 +5,8 @@
  */
 import { DatabaseError, type Queryable, sqlState } from '../db/port.ts';
 import {
-  queryCurrentBottlenecks, querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
+  queryCurrentBottlenecks, querySkillActionCounts, querySkills, queryTestingSkills, queryTests, queryTrend, queryWindow,
+  type ActionCountRow,
   type DetectedBottleneckRow, type SkillRow, type TestRow, type TrendRow,
 } from './queries.ts';
 import { finite, storedBySource, storedLiftCi, storedSrm, waldLiftCi } from './results.ts';
@@ -49,6 +50,8 @@ export async function buildReport(db: Queryable, options: ReportOptions): Promis
       queryTestingSkills(db, REPORT_LIMITS.bottlenecks),
       queryTests(db, REPORT_LIMITS.tests + 1),
     ]);
+    const listed = skillRows.slice(0, REPORT_LIMITS.skills);
+    const counts = new Map((await querySkillActionCounts(db, listed.map((r) => Number(r.id)))).map((c) => [Number(c.skill_id), c]));
     const trend = trendRows.map(toTrendPoint);
     const detected = detectedRows.flatMap(toDetected);
     return {
@@ -60,7 +63,7 @@ export async function buildReport(db: Queryable, options: ReportOptions): Promis
       bottlenecksDate: detectedRows[0]?.metric_date ?? null,
       bottlenecks: detected.slice(0, REPORT_LIMITS.bottlenecks),
       skillsUnderTest: testingRows.map(toSkillUnderTest),
-      skills: skillRows.slice(0, REPORT_LIMITS.skills).map(toSkill),
+      skills: listed.map((r) => toSkill(r, counts.get(Number(r.id)))),
       tests: testRows.slice(0, REPORT_LIMITS.tests).map(toTest),
       truncated: { bottlenecks: detected.length > REPORT_LIMITS.bottlenecks, skills: skillRows.length > REPORT_LIMITS.skills,
         tests: testRows.length > REPORT_LIMITS.tests },
@@ -148,7 +151,7 @@ function toSkillUnderTest(r: SkillRow): SkillUnderTestView {
   };
 }
 
-function toSkill(r: SkillRow): SkillView {
+function toSkill(r: SkillRow, c: ActionCountRow | undefined): SkillView {
   return {
     id: r.id,
     skillType: r.skill_type,
@@ -162,6 +165,10 @@ function toSkill(r: SkillRow): SkillView {
     spawnedAt: r.spawned_at.toISOString(),
     decisionMadeAt: iso(r.decision_made_at),
     decisionReason: r.decision_reason,
+    actions: {
+      produced: c?.produced ?? 0, pending: c?.pending ?? 0, claimed: c?.claimed ?? 0,
+      done: c?.done ?? 0, expired: c?.expired ?? 0, cancelled: c?.cancelled ?? 0,
+    },
   };
 }
 

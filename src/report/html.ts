@@ -8,7 +8,7 @@ import { lineChart, esc, forestPlot, type ForestRow } from './svg.ts';
 import {
   DASH, evidenceSummary, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
 } from './format.ts';
-import type { Report, TestView } from './types.ts';
+import type { ActionCounts, Report, TestView } from './types.ts';
 
 /** The seed's KEEP threshold, drawn as a reference line in the forest plot. */
 export const KEEP_LIFT_PCT = 10;
@@ -168,8 +168,14 @@ function skillsTable(report: Report): string {
   const rows = report.skills.map((s) => `<tr data-skill-id="${s.id}">${td(`#${s.id}`)}${td(s.skillName)}${td(s.status, s.status)}` +
     `${td((s.metric ?? DASH) + (s.segment ? ` (${s.segment})` : ''))}${td(fmtNum(s.baselineValue, 3), 'num')}` +
     `${td(fmtNum(s.targetValue, 3), 'num')}${td(fmtPct(s.actualLiftPct), 'num')}${td(fmtInstant(s.spawnedAt))}` +
-    `${td(fmtInstant(s.decisionMadeAt))}${td(s.decisionReason ?? '')}</tr>`);
+    `${td(fmtInstant(s.decisionMadeAt))}${td(s.decisionReason ?? '')}${td(actionsText(s.actions), 'num')}</tr>`);
   return `<section class="card"><table id="skills-table"><thead><tr><th>id</th><th>skill</th><th>status</th><th>metric</th>` +
-    `<th>baseline</th><th>target</th><th>lift</th><th>spawned</th><th>decided</th><th>reason</th></tr></thead>` +
+    `<th>baseline</th><th>target</th><th>lift</th><th>spawned</th><th>decided</th><th>reason</th><th>actions</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+/** produced · claimed now · done · expired · cancelled, or "—" for a skill that produced none. */
+function actionsText(a: ActionCounts): string {
+  if (a.produced === 0) return DASH;
+  return `${a.produced} made · ${a.claimed} claimed · ${a.done} done · ${a.expired} expired · ${a.cancelled} cancelled`;
 }

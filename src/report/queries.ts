@@ -100,6 +100,29 @@ export async function querySkills(db: Queryable, limit: number): Promise<SkillRo
   );
 }
 
+export interface ActionCountRow extends Record<string, unknown> {
+  skill_id: number;
+  produced: number;
+  pending: number;
+  claimed: number;
+  done: number;
+  expired: number;
+  cancelled: number;
+}
+
+/** Each listed skill's actions counted by status (the unique key's leading skill_id serves the lookup). */
+export async function querySkillActionCounts(db: Queryable, skillIds: readonly number[]): Promise<ActionCountRow[]> {
+  if (skillIds.length === 0) return [];
+  return db.query<ActionCountRow>(
+    `select a.skill_id, count(*)::int as produced,
+            count(*) filter (where a.status = 'pending')::int as pending, count(*) filter (where a.status = 'claimed')::int as claimed,
+            count(*) filter (where a.status = 'done')::int as done, count(*) filter (where a.status = 'expired')::int as expired,
+            count(*) filter (where a.status = 'cancelled')::int as cancelled
+       from public.lh_skill_actions a where a.skill_id = any($1::bigint[]) group by a.skill_id`,
+    [[...skillIds]],
+  );
+}
+
 /** The skills still under test: the bottlenecks currently being worked on (one per type at most). */
 export async function queryTestingSkills(db: Queryable, limit: number): Promise<SkillRow[]> {
   return db.query<SkillRow>(

@@ -6,7 +6,7 @@ import { testLine } from './format.ts';
 import {
   DASH, evidenceSummary, fmtCi, fmtGroupValue, fmtHours, fmtInstant, fmtNum, fmtP, fmtPct, fmtRate, fmtSpawnOutcome,
 } from './format.ts';
-import type { Report, TestView, TrendPoint } from './types.ts';
+import type { ActionCounts, Report, TestView, TrendPoint } from './types.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;
@@ -124,8 +124,14 @@ const STATUS_STYLE: Record<string, Style> = { active: 'green', killed: 'red', te
 function skillTable(report: Report, paint: Paint): string[] {
   if (report.skills.length === 0) return ['  no skills spawned yet'];
   const rows = report.skills.map((s) => [`#${s.id}`, s.skillType, s.status, s.metric ?? DASH, s.segment ?? DASH,
-    fmtNum(s.baselineValue, 3), fmtNum(s.targetValue, 3), fmtPct(s.actualLiftPct), s.decisionMadeAt ? fmtInstant(s.decisionMadeAt) : DASH]);
-  return table(['id', 'type', 'status', 'metric', 'segment', 'baseline', 'target', 'lift', 'decided'], rows, paint, 2);
+    fmtNum(s.baselineValue, 3), fmtNum(s.targetValue, 3), fmtPct(s.actualLiftPct), s.decisionMadeAt ? fmtInstant(s.decisionMadeAt) : DASH,
+    actionsCell(s.actions)]);
+  return table(['id', 'type', 'status', 'metric', 'segment', 'baseline', 'target', 'lift', 'decided', 'actions'], rows, paint, 2);
+}
+
+/** "12/40 done, 3 expired": done of produced, and how many expired undone; "—" for a skill that produced none. */
+export function actionsCell(a: ActionCounts): string {
+  return a.produced === 0 ? DASH : `${a.done}/${a.produced} done${a.expired > 0 ? `, ${a.expired} expired` : ''}`;
 }
 
 function testTable(tests: readonly TestView[], paint: Paint): string[] {

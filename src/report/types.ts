@@ -70,6 +70,16 @@ export interface SkillUnderTestView {
 
 export type SkillStatus = 'testing' | 'active' | 'killed';
 
+/** What became of a skill's actions (lh_skill_actions by status): produced = all of them. */
+export interface ActionCounts {
+  readonly produced: number;
+  readonly pending: number;
+  readonly claimed: number;
+  readonly done: number;
+  readonly expired: number;
+  readonly cancelled: number;
+}
+
 export interface SkillView {
   readonly id: number;
   readonly skillType: string;
@@ -83,6 +93,8 @@ export interface SkillView {
   readonly spawnedAt: string;
   readonly decisionMadeAt: string | null;
   readonly decisionReason: string | null;
+  /** Its actions for leads (treatment, or the rollout after KEEP), by what became of them. */
+  readonly actions: ActionCounts;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Queryable } from '../../src/db/port.ts';
 import { buildReport, REPORT_LIMITS, ReportError } from '../../src/report/build.ts';
 import { waldLiftCi } from '../../src/report/results.ts';
 import { renderTerminal, sparkline } from '../../src/report/terminal.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import type { Report } from '../../src/report/types.ts';
 import { dbTargets } from '../support/databases.ts';
 
@@ -287,6 +288,31 @@ for (const target of await dbTargets()) {
         assert.match(plain, /#1 sample-ratio mismatch \(p 0\.0002\): no decision/);
         const coloured = renderTerminal(r, { color: true });
         assert.match(coloured, /\x1b\[32mKEEP/);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it("shows what became of each skill's actions: produced, claimed, done, expired, cancelled", async () => {
+      const db = await target.fresh();
+      try {
+        const [s] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at)
+          values ('instant-responder', 'ir', 'testing', '2026-03-05T00:00Z') returning id`);
+        const [quiet] = await db.query<{ id: number }>(`insert into lh_spawned_skills (skill_type, skill_name, status, spawned_at)
+          values ('lead-scorer', 'ls', 'testing', '2026-03-05T00:00Z') returning id`);
+        // 2 pending, 1 claimed, 3 done, 1 expired, 1 cancelled
+        await db.query(`insert into lh_skill_actions (skill_id, lead_id, action, due_at, status, claimed_by, claimed_at, done_at)
+          select $1, i, 'auto_reply', '2026-03-06T00:00Z', st, case when st = 'claimed' then 'w' end,
+                 case when st = 'claimed' then '2026-03-06T00:01Z'::timestamptz end, case when st = 'done' then '2026-03-06T00:02Z'::timestamptz end
+            from unnest(array['pending', 'pending', 'claimed', 'done', 'done', 'done', 'expired', 'cancelled']) with ordinality as x(st, i)`, [s!.id]);
+        const r = await buildReport(db, { now: NOW, days: 7 });
+        const byId = new Map(r.skills.map((k) => [k.id, k]));
+        assert.deepEqual(byId.get(Number(s!.id))!.actions, { produced: 8, pending: 2, claimed: 1, done: 3, expired: 1, cancelled: 1 });
+        assert.deepEqual(byId.get(Number(quiet!.id))!.actions, { produced: 0, pending: 0, claimed: 0, done: 0, expired: 0, cancelled: 0 });
+        const plain = renderTerminal(r, { color: false });
+        assert.match(plain, /instant-responder .* 3\/8 done, 1 expired/);
+        const html = renderHtml(r);
+        assert.match(html, /8 made · 1 claimed · 3 done · 1 expired · 1 cancelled/);
       } finally {
         await db.close();
       }
